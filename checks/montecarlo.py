@@ -1,0 +1,274 @@
+"""Monte Carlo checks: simulated dynamics against a claimed formula, with real statistics.
+
+Every comparison is a test at the suite-wide per-comparison level (checks.stats), counted in the
+run context, and every check carries a self-test: the same samples compared with deliberately
+wrong versions of the formula must be rejected, or the check is inconclusive (it had no power).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Sequence
+
+import numpy as np
+import sympy as sp
+from scipy import integrate
+
+from .base import DEFAULT_PERTURBATIONS, Check, Perturbation, RunContext, _Undecidable, resolve
+from .result import FAIL, INCONCLUSIVE, PASS, CheckResult
+from .stats import ALPHA, FAMILY_ALPHA, Z_CRIT, chi_square_gof, mean_estimate, weighted_slope, z_scores
+
+
+@dataclass
+class Sample:
+    """Per-path observables from one simulation: values[path, j] is observable labels[j]."""
+
+    values: np.ndarray
+    labels: list[str]
+    diverged_fraction: float = 0.0
+    info: dict[str, Any] = field(default_factory=dict)     # e.g. discretization bias, exact values
+
+
+class _MonteCarlo(Check):
+    kind = "montecarlo"
+
+    def __init__(self, name: str, simulate: Callable[..., Sample], formula=None, n_points: int = 2,
+                 n_paths: int = 20_000, deep_factor: int = 4,
+                 perturbations: Sequence[Perturbation] = DEFAULT_PERTURBATIONS,
+                 extra_symbols: Sequence[sp.Symbol] = ()):
+        self.name, self.simulate, self.formula = name, simulate, formula
+        self.n_points, self.n_paths, self.deep_factor = n_points, n_paths, deep_factor
+        self.perturbations, self.extra_symbols = tuple(perturbations), tuple(extra_symbols)
+
+    def sizes(self, ctx: RunContext) -> tuple[int, int]:
+        if ctx.deep:
+            return self.n_points * 2, self.n_paths * self.deep_factor
+        return self.n_points, self.n_paths
+
+    def points(self, claim, ctx: RunContext, rng) -> list[dict[str, float]]:
+        n_points, _ = self.sizes(ctx)
+        if ctx.at is not None:
+            return [claim.regime.validate(ctx.at, claim.id)]
+        return claim.regime.sample(rng, n_points)
+
+    def expression(self, claim) -> sp.Expr:
+        return resolve(self.formula, claim) if self.formula is not None else claim.formula
+
+    def lambdified(self, claim, expr: sp.Expr) -> Callable[..., Any]:
+        symbols = list(claim.regime.symbols) + list(self.extra_symbols)
+        f = sp.lambdify(symbols, expr, modules=["numpy", "scipy"])
+        names = [s.name for s in symbols]
+        return lambda **kw: f(*(kw[n] for n in names))
+
+    def base_details(self, claim, ctx, index, n_paths) -> dict[str, Any]:
+        return {"seed": ctx.seed_record(claim.id, index), "n_paths": n_paths,
+                "alpha_per_comparison": ALPHA, "family_alpha": FAMILY_ALPHA, "z_critical": round(Z_CRIT, 3)}
+
+
+def _divergence(kind, name, point, sample, details) -> CheckResult:
+    return CheckResult(kind, name, INCONCLUSIVE, "divergence", {**details, "params": point},
+                       reason=f"{sample.diverged_fraction:.2%} of paths diverged at {point}; "
+                              "the dynamics are not stable there, so no average is taken")
+
+
+class MonteCarloMean(_MonteCarlo):
+    """E[observable] from simulation against the claimed value, z-tested per observable and point.
+
+    ``predict(point, f)`` maps a numeric formula f(**params) to claimed values for the sample's labels.
+    """
+
+    def __init__(self, name, simulate, predict: Callable[[dict, Callable], np.ndarray], **kw):
+        super().__init__(name, simulate, **kw)
+        self.predict = predict
+
+    def _run(self, claim, ctx: RunContext, index: int) -> CheckResult:
+        ss = ctx.seed_sequence(claim.id, index)
+        rng_points, rng_sim = (np.random.default_rng(s) for s in ss.spawn(2))
+        _, n_paths = self.sizes(ctx)
+        expr = self.expression(claim)
+        f = self.lambdified(claim, expr)
+        details = self.base_details(claim, ctx, index, n_paths)
+        samples = []
+        for point in self.points(claim, ctx, rng_points):
+            sample = self.simulate(point, n_paths, rng_sim)
+            if sample.diverged_fraction > 0:
+                return _divergence(self.kind, self.name, point, sample, details)
+            samples.append((point, sample, mean_estimate(sample.values)))
+        rows, worst = [], None
+        for point, sample, est in samples:
+            claimed = np.asarray(self.predict(point, f), dtype=float)
+            z = z_scores(est, claimed)
+            ctx.counter.add(z.size)
+            for j, label in enumerate(sample.labels):
+                row = {"params": point, "observable": label, "claimed": float(claimed[j]),
+                       "observed": float(est.mean[j]), "se": float(est.se[j]), "z": float(z[j])}
+                for key, vals in sample.info.items():
+                    row[key] = float(np.asarray(vals)[j])
+                rows.append(row)
+                if abs(z[j]) > Z_CRIT and (worst is None or abs(z[j]) > abs(worst["z"])):
+                    worst = row
+        details["rows"] = rows
+        details["self_test"] = self._self_test(claim, expr, samples)
+        method = f"z-test per observable, |z| <= {Z_CRIT:.2f}"
+        if worst is not None:
+            return CheckResult(self.kind, self.name, FAIL, method, details, dict(worst))
+        return _with_power(self.kind, self.name, method, details)
+
+    def _self_test(self, claim, expr, samples) -> list[dict[str, Any]]:
+        out = []
+        for label, perturb in self.perturbations:
+            g = self.lambdified(claim, perturb(expr))
+            zmax = max(float(np.max(np.abs(z_scores(est, np.asarray(self.predict(p, g), dtype=float)))))
+                       for p, _, est in samples)
+            out.append({"perturbation": label, "max_abs_z": zmax, "rejected": zmax > Z_CRIT})
+        return out
+
+
+def _with_power(kind, name, method, details) -> CheckResult:
+    """A check that passes only counts if it rejected every deliberately wrong formula."""
+    weak = [s["perturbation"] for s in details["self_test"] if not s["rejected"]]
+    if weak:
+        return CheckResult(kind, name, INCONCLUSIVE, method, details,
+                           reason=f"self-test failed: the check did not reject the formula {', '.join(weak)}")
+    return CheckResult(kind, name, PASS, method, details)
+
+
+class MonteCarloDensity(_MonteCarlo):
+    """Simulated samples of a scalar against a claimed density, by a chi-square goodness-of-fit test.
+
+    The formula is a density in ``x`` (an extra symbol); claimed cell masses are its integrals over
+    cells whose edges are quantiles of a separate pilot sample (so the cells do not depend on the
+    tested data). Tails are cells too, so a density with the wrong total mass fails.
+    """
+
+    def __init__(self, name, simulate, x: sp.Symbol, n_cells: int = 24, **kw):
+        super().__init__(name, simulate, extra_symbols=(x,), **kw)
+        self.x, self.n_cells = x, n_cells
+
+    def _run(self, claim, ctx: RunContext, index: int) -> CheckResult:
+        ss = ctx.seed_sequence(claim.id, index)
+        rng_points, rng_sim = (np.random.default_rng(s) for s in ss.spawn(2))
+        _, n_paths = self.sizes(ctx)
+        expr = self.expression(claim)
+        details = self.base_details(claim, ctx, index, n_paths)
+        cases = []
+        for point in self.points(claim, ctx, rng_points):
+            pilot = self.simulate(point, max(2000, n_paths // 10), rng_sim)
+            sample = self.simulate(point, n_paths, rng_sim)
+            if max(pilot.diverged_fraction, sample.diverged_fraction) > 0:
+                return _divergence(self.kind, self.name, point, sample, details)
+            for j, label in enumerate(sample.labels):
+                edges = np.quantile(pilot.values[:, j], np.linspace(0, 1, self.n_cells + 1)[1:-1])
+                counts = np.bincount(np.searchsorted(edges, sample.values[:, j]), minlength=self.n_cells)
+                cases.append((point, label, edges, counts))
+        rows, worst = [], None
+        for point, label, edges, counts in cases:
+            row = self._compare(claim, expr, point, label, edges, counts)
+            ctx.counter.add(1)
+            rows.append(row)
+            if row["p_value"] < ALPHA and (worst is None or row["p_value"] < worst["p_value"]):
+                worst = row
+        details["rows"] = rows
+        details["self_test"] = []
+        for plabel, perturb in self.perturbations:
+            pmin = min(self._compare(claim, perturb(expr), p, l, e, c)["p_value"] for p, l, e, c in cases)
+            details["self_test"].append({"perturbation": plabel, "min_p_value": pmin, "rejected": pmin < ALPHA})
+        method = f"chi-square goodness of fit, {self.n_cells} cells, p >= {ALPHA:.1e}"
+        if worst is not None:
+            return CheckResult(self.kind, self.name, FAIL, method, details, dict(worst))
+        return _with_power(self.kind, self.name, method, details)
+
+    def _compare(self, claim, expr, point, label, edges, counts) -> dict[str, Any]:
+        density = self.lambdified(claim, expr)
+        values = {**point}
+
+        def pdf(x):
+            return float(density(**values, **{self.x.name: x}))
+
+        bounds = np.concatenate([[-np.inf], edges, [np.inf]])
+        masses = np.array([integrate.quad(pdf, a, b, limit=200)[0] for a, b in zip(bounds[:-1], bounds[1:])])
+        n = counts.sum()
+        stat, p = chi_square_gof(counts, n * masses)
+        k = int(np.argmax(np.abs(counts / n - masses)))
+        return {"params": point, "observable": label, "chi2": stat, "p_value": p,
+                "claimed_total_mass": float(masses.sum()),
+                "worst_cell": [float(bounds[k]), float(bounds[k + 1])],
+                "claimed": float(masses[k]), "observed": float(counts[k] / n),
+                "se": float(np.sqrt(max(masses[k], 1e-300) * (1 - min(masses[k], 1)) / n))}
+
+
+class MonteCarloOrder(_MonteCarlo):
+    """An asymptotic claim 'observable = formula + O(small^p relative)' checked by the rate at which the
+    relative error shrinks: along a ladder small_k = small_0 / 2^k, the Monte Carlo relative deviation
+    d_k = mean_k / formula_k - 1 is fitted as log|d| ~ q log(small) + c; the claim fails if
+    q + z*se(q) < p. Only rungs where d_k stands clear of sampling noise (|d| > 4 se) enter the fit.
+
+    ``start(point)`` moves a drawn point to the ladder's first rung (for example the edge of the regime).
+    ``exact(point)``, when given, is the exact mean of the simulated model: the gap between it and the
+    formula is the discretization/model gap, reported apart from the sampling error.
+    """
+
+    def __init__(self, name, simulate, small: sp.Symbol, order: float, rungs: int = 4,
+                 exact: Callable[[dict], float] | None = None, start: Callable[[dict], dict] | None = None, **kw):
+        super().__init__(name, simulate, **kw)
+        self.small, self.order, self.rungs, self.exact = small, order, rungs, exact
+        self.start = start or (lambda point: point)
+
+    def _run(self, claim, ctx: RunContext, index: int) -> CheckResult:
+        ss = ctx.seed_sequence(claim.id, index)
+        rng_points, rng_sim = (np.random.default_rng(s) for s in ss.spawn(2))
+        _, n_paths = self.sizes(ctx)
+        expr = self.expression(claim)
+        details = self.base_details(claim, ctx, index, n_paths)
+        ladders = []
+        for point in self.points(claim, ctx, rng_points):
+            point = self.start(point)
+            ladder = []
+            for k in range(self.rungs):
+                p = {**point, self.small.name: point[self.small.name] / 2 ** k}
+                sample = self.simulate(p, n_paths, rng_sim)
+                if sample.diverged_fraction > 0:
+                    return _divergence(self.kind, self.name, p, sample, details)
+                est = mean_estimate(sample.values[:, :1])
+                ladder.append((p, float(est.mean[0]), float(est.se[0])))
+            ladders.append(ladder)
+        rows, failure = self._fit_all(claim, expr, ladders, ctx, record=True)
+        details["rows"] = rows
+        details["self_test"] = []
+        for plabel, perturb in self.perturbations:
+            _, bad = self._fit_all(claim, perturb(expr), ladders, ctx, record=False)
+            details["self_test"].append({"perturbation": plabel, "rejected": bad is not None})
+        method = f"fitted order of the relative error in {self.small.name}, one-sided z <= {Z_CRIT:.2f}"
+        if failure is not None:
+            return CheckResult(self.kind, self.name, FAIL, method, details, failure)
+        if any(r.get("order") is None for r in rows):
+            raise _Undecidable("the remainder is below Monte Carlo resolution on too many rungs", method)
+        return _with_power(self.kind, self.name, method, details)
+
+    def _fit_all(self, claim, expr, ladders, ctx, record: bool):
+        f = self.lambdified(claim, expr)
+        rows, failure = [], None
+        for ladder in ladders:
+            smalls, d, se_d, rungs = [], [], [], []
+            for p, mean, se in ladder:
+                claimed = float(f(**p))
+                dev, sd = mean / claimed - 1, se / abs(claimed)
+                rung = {"params": p, "claimed": claimed, "observed": mean, "se": se, "relative_deviation": dev}
+                if self.exact is not None:
+                    ex = float(self.exact(p))
+                    rung.update(exact=ex, model_gap=ex / claimed - 1, sampling_z=(mean - ex) / se)
+                rungs.append(rung)
+                if abs(dev) > 4 * sd:
+                    smalls.append(np.log(p[self.small.name]))
+                    d.append(np.log(abs(dev)))
+                    se_d.append(sd / abs(dev))
+            row = {"params": ladder[0][0], "rungs": rungs, "claimed_order": self.order, "order": None}
+            if len(d) >= 3:
+                q, se_q = weighted_slope(np.array(smalls), np.array(d), np.array(se_d))
+                if record:
+                    ctx.counter.add(1)
+                row.update(order=q, order_se=se_q)
+                if q + Z_CRIT * se_q < self.order and failure is None:
+                    failure = {"params": ladder[0][0], "claimed_order": self.order, "observed_order": q,
+                               "se": se_q, "rungs": rungs}
+            rows.append(row)
+        return rows, failure
