@@ -42,7 +42,10 @@ class SymbolicEquality(Check):
         details = {"lhs": sp.latex(lhs), "rhs": sp.latex(rhs), **d.details,
                    "divided_by": sp.latex(resolve(self.divide_by, claim)) if self.divide_by is not None else None,
                    "seed": ctx.seed_record(claim.id, index)}
-        return CheckResult(self.kind, self.name, PASS if d.equal else FAIL, d.method, details, d.counterexample)
+        counterexample = d.counterexample
+        if counterexample is not None and self.divide_by is not None:
+            counterexample = {**counterexample, "note": "lhs and rhs are both divided by " + details["divided_by"]}
+        return CheckResult(self.kind, self.name, PASS if d.equal else FAIL, d.method, details, counterexample)
 
 
 class AsymptoticOrder(Check):

@@ -314,7 +314,7 @@ thm1_sgd = Claim(
 
 H_pos = sp.Symbol("H", positive=True)
 thm1_stationary = Claim(
-    id="adai.thm1.stationary", source=src("Theorem 1, remark 1)"),
+    id="adai.thm1.stationary", source=src("Theorem 1, remark 1"),
     title="For H_i > 0 the distribution along i converges to N(c_i, eta / (2B))",
     statement=sp.Eq(sp.Limit(sigma2(T), T, sp.oo), eta / (2 * B)),
     regime=Regime((Param(H_pos, 0.05, 2.0), P_eta, P_B), (), "H_i > 0, SDE (1) in SGD notation"),
