@@ -19,17 +19,23 @@ Z_CRIT = float(stats.norm.isf(ALPHA / 2))      # two-sided: about 5.45 standard 
 
 
 class ComparisonCounter:
-    """Counts comparisons made in one run so the family-wise bound can be stated and enforced."""
+    """Counts comparisons made in one run so the family-wise bound can be stated and enforced.
+    Every counter also adds to PROCESS_TOTAL, which a test session checks against the cap."""
 
     def __init__(self) -> None:
         self.count = 0
 
     def add(self, n: int) -> None:
         self.count += int(n)
+        if self is not PROCESS_TOTAL:
+            PROCESS_TOTAL.add(n)
 
     @property
     def family_bound(self) -> float:
         return self.count * ALPHA
+
+
+PROCESS_TOTAL = ComparisonCounter()
 
 
 @dataclass

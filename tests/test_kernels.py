@@ -1,0 +1,89 @@
+"""The Monte Carlo kernels: exactness against known moments, reproducibility, divergence reporting."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from checks import MonteCarloMean, RunContext
+from checks.dynamics.linear import (abs_matrix, euler_maruyama_pair, rotated_hessian,
+                                    saddle_sgd_second_moments, sgd_on_quadratic, simulate)
+from checks.result import INCONCLUSIVE
+from checks.stats import Z_CRIT, mean_estimate, z_scores
+from theory import Claim, Param, Regime, Source
+from theory.papers.adai import sgd_exact_variance, H, eta, B, T
+
+
+def test_abs_matrix_is_the_matrix_absolute_value():
+    rng = np.random.default_rng(1)
+    Hm, U = rotated_hessian(np.array([1.5, -0.3, 0.7]), rng)
+    A = abs_matrix(Hm)
+    np.testing.assert_allclose(A @ A, Hm @ Hm, atol=1e-12)
+    np.testing.assert_allclose(np.sort(np.linalg.eigvalsh(A)), [0.3, 0.7, 1.5], atol=1e-12)
+
+
+def test_diagonal_fast_path_equals_general_path():
+    dyn = sgd_on_quadratic(np.diag([0.5, -0.2]), 0.05, 8.0)
+    a = simulate(dyn, 1000, (7, 20), np.random.default_rng(3))
+    b_paths = np.zeros((1000, 2))
+    rng = np.random.default_rng(3)
+    z = rng.standard_normal((20, 1000, 2))
+    out = {}
+    for k in range(20):
+        b_paths = b_paths @ dyn.A.T + z[k] @ dyn.F.T
+        out[k + 1] = b_paths.copy()
+    np.testing.assert_allclose(a.records[0], out[7], rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(a.records[1], out[20], rtol=1e-12, atol=1e-15)
+
+
+def test_sgd_variance_matches_exact_recursion():
+    """Sampling error only: discrete SGD against its exact second moment (no discretization gap)."""
+    h, lr, b, steps = -0.8, 0.02, 16.0, 60
+    sample = saddle_sgd_second_moments([h, 0.4, -0.1], lr, b, steps, 40_000, np.random.default_rng(5))
+    exact = float(sgd_exact_variance.subs({H: h, eta: lr, B: b, T: steps}))
+    z = z_scores(mean_estimate(sample.values[:, :1]), exact)
+    assert abs(z[0]) < Z_CRIT
+    # ... and the same comparison rejects a 10% error in the reference
+    assert abs(z_scores(mean_estimate(sample.values[:, :1]), 1.1 * exact)[0]) > Z_CRIT
+
+
+def test_exact_variance_satisfies_the_sgd_recursion():
+    v = sgd_exact_variance
+    step = sp.simplify(v.subs(T, T + 1) - ((1 - eta * H) ** 2 * v + eta ** 2 * sp.Abs(H) / B))
+    assert step == 0 and v.subs(T, 0) == 0
+
+
+def test_richardson_removes_first_order_bias():
+    h, d, t = -1.0, 0.3, 1.0
+    exact = d / h * (1 - np.exp(-2 * h * t))
+    xc, xf, bad = euler_maruyama_pair(np.array([[h]]), np.array([[d]]), t, 20, 200_000, np.random.default_rng(7))
+    assert not bad.any()
+    coarse, fine = np.mean(xc ** 2), np.mean(xf ** 2)
+    rich = mean_estimate(2 * xf[:, 0] ** 2 - xc[:, 0] ** 2)
+    assert abs(coarse - exact) > abs(fine - exact)                      # first-order bias visible
+    assert abs(rich.mean[0] - exact) < 4 * rich.se[0]                     # gone after extrapolation
+
+
+def test_same_seed_same_result_other_seed_other_result():
+    a = saddle_sgd_second_moments([0.5], 0.05, 4.0, 30, 500, np.random.default_rng(np.random.SeedSequence(9)))
+    b = saddle_sgd_second_moments([0.5], 0.05, 4.0, 30, 500, np.random.default_rng(np.random.SeedSequence(9)))
+    c = saddle_sgd_second_moments([0.5], 0.05, 4.0, 30, 500, np.random.default_rng(np.random.SeedSequence(10)))
+    np.testing.assert_array_equal(a.values, b.values)
+    assert not np.array_equal(a.values, c.values)
+
+
+def test_divergence_is_reported_not_averaged():
+    """SGD with eta |H| > 2 blows up: the check says so and gives the diverged fraction."""
+    h, lr = sp.symbols("h lr", positive=True)
+    claim = Claim(id="test.eq1", source=Source("test", "test", "Eq. (1)"), title="unstable SGD",
+                  statement=sp.Eq(sp.Symbol("V"), lr ** 2 * h), regime=Regime((Param(h, 1, 2), Param(lr, 2.5, 3)), ()),
+                  checks=[MonteCarloMean("SGD", lambda p, n, rng: saddle_sgd_second_moments(
+                      [p["h"]], p["lr"], 1.0, 2000, n, rng), lambda p, f: [f(**p)], n_paths=200, n_points=1)])
+    result = claim.checks[0].run(claim, RunContext())
+    assert result.status == INCONCLUSIVE
+    assert "100.00% of paths diverged" in result.reason
+
+
+def test_simulate_rejects_negative_record_step():
+    with pytest.raises(ValueError):
+        simulate(sgd_on_quadratic(np.eye(1), 0.1, 1.0), 10, (-1,), np.random.default_rng(0))

@@ -1,0 +1,67 @@
+"""The symbolic engine: which method decides, and that it can fail."""
+from __future__ import annotations
+
+import numpy as np
+import sympy as sp
+
+from checks import AsymptoticOrder, RunContext, SymbolicEquality
+from checks.result import FAIL, PASS
+from theory import Claim, Param, Regime, Source
+from theory.symbolic import decide_equal
+
+x = sp.Symbol("x", positive=True)
+eps = sp.Symbol("epsilon", positive=True)
+REGIME = Regime((Param(x, 0.1, 3.0), Param(eps, 1e-3, 0.5)), ())
+
+
+def test_simplify_decides_a_true_identity():
+    d = decide_equal(sp.sin(x) ** 2 + sp.cos(x) ** 2, 1, REGIME, np.random.default_rng(0))
+    assert d.equal and d.method == "simplify"
+
+
+def test_mpmath_decides_when_simplify_cannot(monkeypatch):
+    import theory.symbolic as sym
+
+    monkeypatch.setattr(sym, "_simplifies_to_zero", lambda diff: False)
+    d = decide_equal(sp.gamma(x + 1), x * sp.gamma(x), REGIME, np.random.default_rng(0))
+    assert d.equal and d.method.startswith("mpmath") and d.details["points_checked"] >= 20
+
+
+def test_false_identity_gives_counterexample():
+    d = decide_equal(sp.exp(x), 1 + x + x ** 2 / 2, REGIME, np.random.default_rng(0))
+    assert d.equal is False
+    ce = d.counterexample
+    assert ce["params"]["x"] > 0 and abs(ce["lhs"] - ce["rhs"]) > 1e-6
+
+
+def test_tiny_difference_is_not_rounding():
+    """A relative difference of 1e-15 is far above 30-digit rounding: it must be caught."""
+    d = decide_equal(x, x * (1 + sp.Float("1e-15", 40)), REGIME, np.random.default_rng(0))
+    assert d.equal is False
+
+
+def _claim(rhs, checks):
+    return Claim(id="test.eq1", source=Source("test", "test", "Eq. (1)"), title="t", statement=sp.Eq(sp.Symbol("y"), rhs),
+                 regime=REGIME, checks=checks)
+
+
+def test_asymptotic_order_accepts_right_and_rejects_wrong_leading_term():
+    exact = x * eps / (1 - eps)          # = x eps + x eps^2 + ...
+    right = _claim(x * eps, [AsymptoticOrder("o", exact, lambda c: c.formula, x * eps ** 2, eps)])
+    wrong = _claim(1.5 * x * eps, [AsymptoticOrder("o", exact, lambda c: c.formula, x * eps ** 2, eps)])
+    assert right.checks[0].run(right, RunContext()).status == PASS
+    assert wrong.checks[0].run(wrong, RunContext()).status == FAIL
+
+
+def test_asymptotic_order_numeric_ladder_rejects_wrong_exponent():
+    exact = x * eps / (1 - eps)
+    wrong = _claim(x * eps, [AsymptoticOrder("o", exact, lambda c: c.formula, x * eps ** 3, eps, use_limit=False)])
+    result = wrong.checks[0].run(wrong, RunContext())
+    assert result.status == FAIL and result.method.startswith("mpmath ladder")
+    assert abs(result.counterexample["observed_order"] - 2) < 0.01
+
+
+def test_symbolic_equality_reports_its_method():
+    c = _claim(x, [SymbolicEquality("id", sp.exp(sp.log(x)), x)])
+    r = c.checks[0].run(c, RunContext())
+    assert r.status == PASS and r.method == "simplify"
