@@ -263,7 +263,9 @@ class MonteCarloOrder(_MonteCarlo):
                     se_d.append(sd / abs(dev))
             row = {"params": ladder[0][0], "rungs": rungs, "claimed_order": self.order, "order": None}
             if len(d) >= 3:
-                q, se_q = weighted_slope(np.array(smalls), np.array(d), np.array(se_d))
+                logs = np.array(smalls)
+                correction = (np.exp(logs),) if len(d) >= 4 else ()
+                q, se_q = weighted_slope(logs, np.array(d), np.array(se_d), *correction)
                 if record:
                     ctx.counter.add(1)
                 row.update(order=q, order_se=se_q)

@@ -74,10 +74,10 @@ def chi_square_gof(observed: np.ndarray, expected: np.ndarray) -> tuple[float, f
     return stat, float(stats.chi2.sf(stat, df))
 
 
-def weighted_slope(x: np.ndarray, y: np.ndarray, se_y: np.ndarray) -> tuple[float, float]:
-    """Weighted least-squares slope of y on x and its standard error."""
+def weighted_slope(x: np.ndarray, y: np.ndarray, se_y: np.ndarray, *covariates: np.ndarray) -> tuple[float, float]:
+    """Weighted least-squares slope of y on x (with optional extra covariates) and its standard error."""
     w = 1.0 / np.asarray(se_y, dtype=float) ** 2
-    X = np.column_stack([np.ones_like(x), x])
+    X = np.column_stack([np.ones_like(x), x, *covariates])
     cov = np.linalg.inv(X.T @ (X * w[:, None]))
     beta = cov @ (X.T @ (w * y))
     return float(beta[1]), float(np.sqrt(cov[1, 1]))

@@ -1,7 +1,7 @@
 """Symbolic checks: equalities (solutions of PDEs/ODEs, proof steps, substitutions) and asymptotic orders."""
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from typing import Sequence
 
 import mpmath
 import numpy as np
@@ -11,7 +11,7 @@ from theory.claim import Param
 from theory.symbolic import decide_equal
 
 from .base import Check, RunContext, _Undecidable, resolve
-from .result import FAIL, INCONCLUSIVE, PASS, CheckResult
+from .result import FAIL, PASS, CheckResult
 
 
 class SymbolicEquality(Check):
