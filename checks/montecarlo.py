@@ -59,6 +59,12 @@ class _MonteCarlo(Check):
         names = [s.name for s in symbols]
         return lambda **kw: f(*(kw[n] for n in names))
 
+    def setup(self, claim, ctx: RunContext, index: int):
+        """Independent streams for drawing points and for simulating, the sizes, the formula, the evidence header."""
+        rng_points, rng_sim = (np.random.default_rng(s) for s in ctx.seed_sequence(claim.id, index).spawn(2))
+        _, n_paths = self.sizes(ctx)
+        return rng_points, rng_sim, n_paths, self.expression(claim), self.base_details(claim, ctx, index, n_paths)
+
     def base_details(self, claim, ctx, index, n_paths) -> dict[str, Any]:
         return {"seed": ctx.seed_record(claim.id, index), "n_paths": n_paths,
                 "alpha_per_comparison": ALPHA, "family_alpha": FAMILY_ALPHA, "z_critical": round(Z_CRIT, 3)}
@@ -81,12 +87,8 @@ class MonteCarloMean(_MonteCarlo):
         self.predict = predict
 
     def _run(self, claim, ctx: RunContext, index: int) -> CheckResult:
-        ss = ctx.seed_sequence(claim.id, index)
-        rng_points, rng_sim = (np.random.default_rng(s) for s in ss.spawn(2))
-        _, n_paths = self.sizes(ctx)
-        expr = self.expression(claim)
+        rng_points, rng_sim, n_paths, expr, details = self.setup(claim, ctx, index)
         f = self.lambdified(claim, expr)
-        details = self.base_details(claim, ctx, index, n_paths)
         samples = []
         for point in self.points(claim, ctx, rng_points):
             sample = self.simulate(point, n_paths, rng_sim)
@@ -145,11 +147,7 @@ class MonteCarloDensity(_MonteCarlo):
         self.x, self.n_cells = x, n_cells
 
     def _run(self, claim, ctx: RunContext, index: int) -> CheckResult:
-        ss = ctx.seed_sequence(claim.id, index)
-        rng_points, rng_sim = (np.random.default_rng(s) for s in ss.spawn(2))
-        _, n_paths = self.sizes(ctx)
-        expr = self.expression(claim)
-        details = self.base_details(claim, ctx, index, n_paths)
+        rng_points, rng_sim, n_paths, expr, details = self.setup(claim, ctx, index)
         cases = []
         for point in self.points(claim, ctx, rng_points):
             pilot = self.simulate(point, max(2000, n_paths // 10), rng_sim)
@@ -214,11 +212,7 @@ class MonteCarloOrder(_MonteCarlo):
         self.start = start or (lambda point: point)
 
     def _run(self, claim, ctx: RunContext, index: int) -> CheckResult:
-        ss = ctx.seed_sequence(claim.id, index)
-        rng_points, rng_sim = (np.random.default_rng(s) for s in ss.spawn(2))
-        _, n_paths = self.sizes(ctx)
-        expr = self.expression(claim)
-        details = self.base_details(claim, ctx, index, n_paths)
+        rng_points, rng_sim, n_paths, expr, details = self.setup(claim, ctx, index)
         ladders = []
         for point in self.points(claim, ctx, rng_points):
             point = self.start(point)

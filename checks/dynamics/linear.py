@@ -91,6 +91,7 @@ def simulate(dyn: LinearGaussian, n_paths: int, record: tuple[int, ...], rng: np
     records: list[np.ndarray] = []
     diverged = np.zeros(n_paths, dtype=bool)
     diag = dyn.diagonal
+    wanted = set(record)
     a, f = np.diag(dyn.A).copy(), np.diag(dyn.F).copy()
     AT, FT = dyn.A.T.copy(), dyn.F.T.copy()
     block = max(1, BLOCK_NUMBERS // (n_paths * d))
@@ -107,18 +108,15 @@ def simulate(dyn: LinearGaussian, n_paths: int, record: tuple[int, ...], rng: np
             rng.standard_normal(out=z[:todo])
             if diag:
                 z[:todo] *= f                      # scale the whole block in one pass
-                for k in range(todo):
+            for k in range(todo):
+                if diag:
                     x *= a
                     x += z[k]
-                    if step + k + 1 in record:
-                        records.append(x.copy())
-                        rec_i += 1
-            else:
-                for k in range(todo):
+                else:
                     x = x @ AT + z[k] @ FT
-                    if step + k + 1 in record:
-                        records.append(x.copy())
-                        rec_i += 1
+                if step + k + 1 in wanted:
+                    records.append(x.copy())
+                    rec_i += 1
             step += todo
             bad = ~np.isfinite(x).all(axis=1) | (np.abs(x) > BLOWUP).any(axis=1)
             if bad.any():
