@@ -11,7 +11,7 @@ from checks.dynamics.linear import (abs_matrix, euler_maruyama_pair, rotated_hes
 from checks.result import INCONCLUSIVE
 from checks.stats import Z_CRIT, mean_estimate, z_scores
 from theory import Claim, Param, Regime, Source
-from theory.papers.adai import sgd_exact_variance, H, eta, B, T
+from theory.papers.adai.sgd import sgd_exact_variance, H, eta, B, T
 
 
 def test_abs_matrix_is_the_matrix_absolute_value():

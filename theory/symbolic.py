@@ -43,7 +43,7 @@ def _simplifies_to_zero(diff: sp.Expr) -> bool:
 
 
 def _mp_function(expr: sp.Expr, symbols: list[sp.Symbol]):
-    return sp.lambdify(symbols, sp.sympify(expr).doit(), modules="mpmath")
+    return sp.lambdify(symbols, sp.sympify(expr).doit(), modules="mpmath", dummify=True)
 
 
 def decide_equal(lhs: sp.Expr, rhs: sp.Expr, regime: Regime, rng: np.random.Generator,
@@ -55,13 +55,16 @@ def decide_equal(lhs: sp.Expr, rhs: sp.Expr, regime: Regime, rng: np.random.Gene
     evaluated at ``n_points`` random points of the regime with ``digits`` significant digits. A point
     where they differ beyond rounding is a counterexample.
     """
-    diff = sp.expand(sp.sympify(lhs) - sp.sympify(rhs)).doit()
+    lhs, rhs = sp.sympify(lhs), sp.sympify(rhs)
+    if isinstance(lhs, sp.MatrixBase) or isinstance(rhs, sp.MatrixBase):
+        return _decide_entries(lhs, rhs, regime, rng, n_points, digits, try_simplify)
+    diff = sp.expand(lhs - rhs).doit()
     if try_simplify and _simplifies_to_zero(diff):
         return Decision(True, "simplify", {"simplified": "0"})
     if diff.atoms(AppliedUndef):
         return Decision(None, "simplify", {"note": "simplify did not reach 0 and the expression holds "
                                            "undefined functions, which cannot be evaluated numerically"})
-    free = diff.free_symbols
+    free = diff.free_symbols | lhs.free_symbols | rhs.free_symbols
     by_name = {p.name: p for p in regime.params}
     missing = sorted(s.name for s in free if s.name not in by_name)
     if missing:
@@ -88,6 +91,24 @@ def decide_equal(lhs: sp.Expr, rhs: sp.Expr, regime: Regime, rng: np.random.Gene
     return Decision(True, method, {
         "points_checked": len(points), "max_relative_difference": float(worst),
         "note": "simplify did not reach 0; both sides agree at every sampled point"})
+
+
+def _decide_entries(lhs, rhs, regime, rng, n_points, digits, try_simplify) -> Decision:
+    """Matrices and vectors: every entry must be equal; the first unequal entry is the counterexample."""
+    lhs, rhs = sp.Matrix(lhs), sp.Matrix(rhs)
+    if lhs.shape != rhs.shape:
+        return Decision(False, "shape", {"note": f"shapes differ: {lhs.shape} and {rhs.shape}"},
+                        counterexample={"lhs_shape": list(lhs.shape), "rhs_shape": list(rhs.shape)})
+    methods, details = [], {}
+    for k, (a, b) in enumerate(zip(lhs, rhs)):
+        d = decide_equal(a, b, regime, rng, n_points, digits, try_simplify)
+        methods.append(d.method)
+        if d.equal is not True:
+            entry = {"entry": k, **d.details}
+            ce = None if d.counterexample is None else {**d.counterexample, "entry": k}
+            return Decision(d.equal, d.method, entry, counterexample=ce)
+    method = "simplify" if all(m == "simplify" for m in methods) else next(m for m in methods if m != "simplify")
+    return Decision(True, method, {"entries": len(methods), "methods": sorted(set(methods))})
 
 
 def _num(v) -> float | str:

@@ -126,8 +126,10 @@ def simulate(dyn: LinearGaussian, n_paths: int, record: tuple[int, ...], rng: np
 
 
 def euler_maruyama_pair(H: np.ndarray, D: np.ndarray, t: float, n_coarse: int, n_paths: int,
-                        rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """X(t) by Euler-Maruyama with steps t/n and t/(2n), driven by the same Brownian path.
+                        rng: np.random.Generator, x0: np.ndarray | None = None
+                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """X(t) of dX = -H X dt + (2D)^(1/2) dW by Euler-Maruyama with steps t/n and t/(2n), driven by
+    the same Brownian path, from X(0) = x0 (default 0; H need not be symmetric, D is PSD).
 
     Returns (coarse, fine, diverged mask). Coupling the two makes the Richardson combination
     2 fine - coarse cheap to estimate, and keeps the discretization bias apart from sampling error.
@@ -138,8 +140,8 @@ def euler_maruyama_pair(H: np.ndarray, D: np.ndarray, t: float, n_coarse: int, n
     h = t / n_coarse
     fine, coarse = langevin_euler(H, D, h / 2), langevin_euler(H, D, h)
     Af, Ff, Ac, Gc = fine.A.T, fine.F.T, coarse.A.T, psd_sqrt(2 * D * h).T
-    xf = np.zeros((n_paths, d))
-    xc = np.zeros((n_paths, d))
+    xf = np.zeros((n_paths, d)) if x0 is None else np.array(x0, dtype=float)
+    xc = xf.copy()
     block = max(1, BLOCK_NUMBERS // (2 * n_paths * d))
     z = np.empty((block, 2, n_paths, d))
     done = 0

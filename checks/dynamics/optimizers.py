@@ -1,0 +1,246 @@
+"""The optimizers of the `adai` paper, exactly as its algorithms print them, vectorized over runs.
+
+Every optimizer takes gradients of shape (..., n): the last axis holds the n parameters of one
+model and every leading axis indexes independent runs (paths). Reductions "over all parameters"
+(Adai's mean of v-hat) run over the last axis only, so runs never mix.
+
+    opt = Adai(lr=0.1)
+    delta = opt.update(grad)             # the update theta_{t+1} - theta_t
+    theta = opt.step(theta, grad)        # theta + update
+
+State (moments, step count) is created on the first call with the gradient's shape; ``reset()``
+starts over. Hyperparameters outside their range raise OptimizerError naming the optimizer, the
+parameter and the assumption it breaks.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from theory.claim import TheoryCheckError
+
+
+class OptimizerError(TheoryCheckError, ValueError):
+    pass
+
+
+def _require(name: str, param: str, value: float, ok: bool, assumption: str) -> float:
+    if not (np.isfinite(value) and ok):
+        raise OptimizerError(f"{name}: {param}={value!r} breaks the assumption {assumption}")
+    return float(value)
+
+
+def _unit_interval(name: str, param: str, value: float, closed_right: bool = False) -> float:
+    ok = 0 <= value <= 1 if closed_right else 0 <= value < 1
+    return _require(name, param, value, ok, f"0 <= {param} {'<=' if closed_right else '<'} 1")
+
+
+class Optimizer:
+    """Shared bookkeeping: the step counter t (1 at the first update) and the gradient check."""
+
+    name = "optimizer"
+
+    def __init__(self, lr: float):
+        self.lr = _require(self.name, "lr", lr, lr > 0, "lr > 0")
+        self.reset()
+
+    def reset(self) -> None:
+        self.t = 0
+        self._shape: tuple[int, ...] | None = None
+
+    def _begin(self, grad) -> np.ndarray:
+        g = np.asarray(grad, dtype=float)
+        if g.ndim == 0:
+            raise OptimizerError(f"{self.name}: the gradient must be an array (..., n_parameters), got a scalar")
+        if self._shape is None:
+            self._shape = g.shape
+            self._init_state(g)
+        elif g.shape != self._shape:
+            raise OptimizerError(f"{self.name}: gradient shape {g.shape} differs from the first step's {self._shape}")
+        self.t += 1
+        return g
+
+    def _init_state(self, g: np.ndarray) -> None:
+        pass
+
+    def update(self, grad, params=None) -> np.ndarray:
+        raise NotImplementedError
+
+    def step(self, params, grad) -> np.ndarray:
+        return np.asarray(params, dtype=float) + self.update(grad, params)
+
+
+class SGD(Optimizer):
+    name = "SGD"
+
+    def update(self, grad, params=None):
+        return -self.lr * self._begin(grad)
+
+
+class HeavyBall(Optimizer):
+    """Eq. (4): m_t = beta1 m_{t-1} + beta3 g_t, theta_{t+1} = theta_t - eta m_t, m_0 = 0.
+
+    beta3 = 1 is SGD-style Momentum, beta3 = 1 - beta1 Adam-style (an exponential moving average).
+    """
+
+    name = "Momentum"
+
+    def __init__(self, lr: float, beta1: float = 0.9, beta3: float | None = None):
+        self.beta1 = _unit_interval(self.name, "beta1", beta1)
+        beta3 = 1 - self.beta1 if beta3 is None else beta3
+        self.beta3 = _require(self.name, "beta3", beta3, beta3 > 0, "beta3 > 0")
+        super().__init__(lr)
+
+    def _init_state(self, g):
+        self.m = np.zeros_like(g)
+
+    def update(self, grad, params=None):
+        g = self._begin(grad)
+        self.m *= self.beta1
+        self.m += self.beta3 * g
+        return -self.lr * self.m
+
+
+def sgd_style_momentum(lr: float, beta1: float = 0.9) -> HeavyBall:
+    return HeavyBall(lr, beta1, beta3=1.0)
+
+
+def adam_style_momentum(lr: float, beta1: float = 0.9) -> HeavyBall:
+    return HeavyBall(lr, beta1, beta3=1.0 - beta1)
+
+
+class Adam(Optimizer):
+    """Algorithm 1 as printed: bias-corrected m and v, theta -= eta m-hat / sqrt(v-hat + eps).
+
+    Note the printed placement of eps inside the square root (not sqrt(v-hat) + eps).
+    """
+
+    name = "Adam"
+
+    def __init__(self, lr: float, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8):
+        self.beta1 = _unit_interval(self.name, "beta1", beta1)
+        self.beta2 = _unit_interval(self.name, "beta2", beta2)
+        self.eps = _require(self.name, "eps", eps, eps >= 0, "eps >= 0")
+        super().__init__(lr)
+
+    def _init_state(self, g):
+        self.m = np.zeros_like(g)
+        self.v = np.zeros_like(g)
+
+    def update(self, grad, params=None):
+        g = self._begin(grad)
+        self.m *= self.beta1
+        self.m += (1 - self.beta1) * g
+        self.v *= self.beta2
+        self.v += (1 - self.beta2) * g * g
+        m_hat = self.m / (1 - self.beta1 ** self.t)
+        v_hat = self.v / (1 - self.beta2 ** self.t)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = -self.lr * m_hat / np.sqrt(v_hat + self.eps)
+        return np.where(m_hat == 0, 0.0, out)      # 0/0 (a zero gradient with eps = 0) is no move
+
+
+def rmsprop(lr: float, beta2: float = 0.999, eps: float = 1e-8) -> Adam:
+    """RMSprop as the paper compares it: Adam with beta1 = 0 (m-hat = g)."""
+    opt = Adam(lr, 0.0, beta2, eps)
+    opt.name = "RMSprop"
+    return opt
+
+
+class IdealizedAdam(Optimizer):
+    """The "idealized" Adam the paper analyses (after Staib et al.): the full-matrix preconditioner
+    C^{-1/2} with C = E[g g^T] fixed, so theta -= eta C^{-1/2} m-hat.
+
+    ``bias_correction=True`` divides m by (1 - beta1^t) as Algorithm 1 does; False gives the update
+    rule (121) of App. H, m_t = beta1 m_{t-1} + (1 - beta1) g_t, theta_{t+1} = theta_t - eta-hat m_t.
+    """
+
+    name = "idealized Adam"
+
+    def __init__(self, lr: float, C, beta1: float = 0.9, bias_correction: bool = True):
+        self.beta1 = _unit_interval(self.name, "beta1", beta1)
+        C = np.atleast_2d(np.asarray(C, dtype=float))
+        if C.shape[0] != C.shape[1] or not np.allclose(C, C.T):
+            raise OptimizerError(f"{self.name}: C must be a symmetric matrix, got shape {C.shape}")
+        w, U = np.linalg.eigh(C)
+        if w.min() <= 0:
+            raise OptimizerError(f"{self.name}: C must be positive definite (smallest eigenvalue {w.min():.3g})")
+        self.P = (U / np.sqrt(w)) @ U.T          # C^{-1/2}, symmetric
+        self.bias_correction = bool(bias_correction)
+        super().__init__(lr)
+
+    def _init_state(self, g):
+        if g.shape[-1] != self.P.shape[0]:
+            raise OptimizerError(f"{self.name}: gradients have {g.shape[-1]} parameters but C is "
+                                 f"{self.P.shape[0]} x {self.P.shape[0]}")
+        self.m = np.zeros_like(g)
+
+    def update(self, grad, params=None):
+        g = self._begin(grad)
+        self.m *= self.beta1
+        self.m += (1 - self.beta1) * g
+        m = self.m / (1 - self.beta1 ** self.t) if self.bias_correction else self.m
+        return -self.lr * (m @ self.P)
+
+
+class Adai(Optimizer):
+    """Algorithm 2 as printed.
+
+    v-hat is bias-corrected; beta1_t = clip(1 - beta0 v-hat / mean(v-hat), 0, 1 - eps) per parameter,
+    the mean taken over the parameters of one run; m-hat = m / (1 - prod_z beta1_z).
+    """
+
+    name = "Adai"
+
+    def __init__(self, lr: float, beta0: float = 0.1, beta2: float = 0.99, eps: float = 1e-3):
+        self.beta0 = _require(self.name, "beta0", beta0, beta0 > 0, "beta0 > 0")
+        self.beta2 = _unit_interval(self.name, "beta2", beta2)
+        self.eps = _require(self.name, "eps", eps, 0 < eps <= 1, "0 < eps <= 1")
+        super().__init__(lr)
+
+    def _init_state(self, g):
+        self.m = np.zeros_like(g)
+        self.v = np.zeros_like(g)
+        self.beta1_prod = np.ones_like(g)
+        self.beta1 = np.zeros_like(g)
+
+    def _momentum(self, g: np.ndarray) -> np.ndarray:
+        self.v *= self.beta2
+        self.v += (1 - self.beta2) * g * g
+        v_hat = self.v / (1 - self.beta2 ** self.t)
+        v_bar = v_hat.mean(axis=-1, keepdims=True)
+        # Where every gradient of a run is 0, v-hat / v-bar is 0/0: treat the run as isotropic (ratio 1).
+        ratio = np.divide(v_hat, v_bar, out=np.ones_like(v_hat), where=v_bar > 0)
+        self.beta1 = np.clip(1 - self.beta0 * ratio, 0.0, 1 - self.eps)
+        self.m *= self.beta1
+        self.m += (1 - self.beta1) * g
+        self.beta1_prod *= self.beta1
+        return self.m / (1 - self.beta1_prod)
+
+    def update(self, grad, params=None):
+        g = self._begin(grad)
+        return -self.lr * self._momentum(g)
+
+
+class AdaiW(Adai):
+    """Algorithm 3 (AdaiS/AdaiW): Adai with decoupled weight decay,
+    theta_t = theta_{t-1} - eta m-hat_t - lambda eta theta_{t-1}, where g_t is taken at theta_{t-1}."""
+
+    name = "AdaiW"
+
+    def __init__(self, lr: float, beta0: float = 0.1, beta2: float = 0.99, eps: float = 1e-3,
+                 weight_decay: float = 0.0):
+        self.weight_decay = _require(self.name, "weight_decay", weight_decay, weight_decay >= 0, "weight_decay >= 0")
+        super().__init__(lr, beta0, beta2, eps)
+
+    def update(self, grad, params=None):
+        g = self._begin(grad)
+        delta = -self.lr * self._momentum(g)
+        if self.weight_decay:
+            if params is None:
+                raise OptimizerError(f"{self.name}: weight_decay={self.weight_decay} needs the parameters: "
+                                     "call update(grad, params) or step(params, grad)")
+            delta -= self.weight_decay * self.lr * np.asarray(params, dtype=float)
+        return delta
+
+
+AdaiS = AdaiW

@@ -1,0 +1,64 @@
+"""Exact numeric checks: a claimed formula against an exact, deterministic computation of the model
+(a moment recursion iterated to the end, a quadrature) at points drawn from the claim's regime.
+
+There is no sampling error, so the comparison is a relative tolerance at the level of floating-point
+rounding; the same self-test as the Monte Carlo checks (deliberately wrong formulas) must be rejected.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+
+from .base import DEFAULT_PERTURBATIONS, Check, RunContext
+from .montecarlo import _MonteCarlo
+from .result import FAIL, INCONCLUSIVE, PASS, CheckResult
+
+
+class ExactComparison(Check):
+    """``exact(point)`` -> array of exact values; ``predict(point, f)`` -> the claimed values."""
+
+    kind = "exact"
+
+    def __init__(self, name: str, exact: Callable[[dict], np.ndarray], predict: Callable[[dict, Callable], np.ndarray],
+                 formula=None, n_points: int = 8, rtol: float = 1e-7, perturbations=DEFAULT_PERTURBATIONS):
+        self.name, self.exact, self.predict, self.formula = name, exact, predict, formula
+        self.n_points, self.rtol, self.perturbations = n_points, rtol, tuple(perturbations)
+
+    # formula handling is shared with the Monte Carlo checks
+    expression = _MonteCarlo.expression
+    lambdified = _MonteCarlo.lambdified
+    extra_symbols = ()
+
+    def _run(self, claim, ctx: RunContext, index: int) -> CheckResult:
+        rng = np.random.default_rng(ctx.seed_sequence(claim.id, index))
+        points = [claim.regime.validate(ctx.at, claim.id)] if ctx.at is not None else claim.regime.sample(rng, self.n_points)
+        expr = self.expression(claim)
+        f = self.lambdified(claim, expr)
+        rows, worst = [], None
+        exacts = []
+        for point in points:
+            ex = np.atleast_1d(np.asarray(self.exact(point), dtype=float))
+            cl = np.atleast_1d(np.asarray(self.predict(point, f), dtype=float))
+            exacts.append(ex)
+            rel = np.abs(cl - ex) / np.maximum(np.abs(ex), 1e-300)
+            row = {"params": point, "claimed": cl.tolist(), "exact": ex.tolist(), "relative_difference": rel.tolist()}
+            rows.append(row)
+            if rel.max() > self.rtol and (worst is None or rel.max() > max(worst["relative_difference"])):
+                worst = row
+        self_test = []
+        for label, perturb in self.perturbations:
+            g = self.lambdified(claim, perturb(expr))
+            rel = max(float(np.max(np.abs(np.atleast_1d(self.predict(p, g)) - ex) / np.maximum(np.abs(ex), 1e-300)))
+                      for p, ex in zip(points, exacts))
+            self_test.append({"perturbation": label, "max_relative_difference": rel, "rejected": rel > self.rtol})
+        details = {"rows": rows, "rtol": self.rtol, "self_test": self_test,
+                   "seed": ctx.seed_record(claim.id, index)}
+        method = f"exact computation at {len(points)} regime points, relative tolerance {self.rtol:g}"
+        if worst is not None:
+            return CheckResult(self.kind, self.name, FAIL, method, details, worst)
+        weak = [s["perturbation"] for s in self_test if not s["rejected"]]
+        if weak:
+            return CheckResult(self.kind, self.name, INCONCLUSIVE, method, details,
+                               reason=f"self-test failed: the check did not reject {', '.join(weak)}")
+        return CheckResult(self.kind, self.name, PASS, method, details)
