@@ -1,4 +1,4 @@
-"""The `theorycheck` command line: list, show, latex, eval, verify."""
+"""The `theorycheck` command line: list, show, latex, eval, verify, table."""
 from __future__ import annotations
 
 import argparse
@@ -135,6 +135,27 @@ def cmd_verify(args) -> int:
     return 0
 
 
+def cmd_table(args) -> int:
+    from .curves import tables_for
+
+    claim = builtin_registry().get(args.id)
+    if not claim.curves:
+        with_curves = [c.id for c in builtin_registry() if c.curves]
+        raise TheoryCheckError(f"claim {claim.id} has no plot-ready table; claims with one: {', '.join(with_curves)}")
+    for table in tables_for(claim, RunContext(seed=args.seed)):
+        if args.json:
+            print(json.dumps(table.to_dict(), indent=1))
+        elif args.csv:
+            print(table.to_csv(), end="")
+        else:
+            print(f"# {table.title}  at {table.point}  seed {table.seed}")
+            names = list(table.columns)
+            print("  ".join(f"{n[:22]:>22}" for n in names))
+            for row in zip(*(table.columns[n] for n in names)):
+                print("  ".join(f"{v:>22.6g}" for v in row))
+    return 0
+
+
 def _print_ledger(reports, meta, elapsed) -> None:
     counts = Counter(r.verdict.status for r in reports)
     print(f"theorycheck {meta['version']}  seed {meta['seed']}  {'deep' if meta['deep'] else 'default'} run, "
@@ -185,6 +206,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--strict", action="store_true", help="exit 3 when a verdict differs from the recorded ledger")
     s.add_argument("--record", action="store_true", help="record these verdicts in the ledger")
     s.set_defaults(func=cmd_verify)
+    s = sub.add_parser("table", help="plot-ready table of formula, exact model and simulation along time")
+    s.add_argument("id")
+    s.add_argument("--csv", action="store_true", help="comma-separated values")
+    s.add_argument("--json", action="store_true", help="the table as JSON")
+    s.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    s.set_defaults(func=cmd_table)
     return p
 
 

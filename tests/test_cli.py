@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import textwrap
 
 import pytest
@@ -153,3 +155,16 @@ def test_readme_quick_start_is_two_lines():
     block = readme.split("## Quick start", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
     lines = [line for line in block.splitlines() if line.strip()]
     assert len(lines) == 2 and "theorycheck verify" in lines[0] and "pytest" in lines[1]
+
+
+def test_table_csv_has_equal_columns():
+    out = subprocess.run([sys.executable, "-m", "checks.cli", "table", "adai.eq31", "--csv"], capture_output=True,
+                         text=True, check=True).stdout.splitlines()
+    header = out[0].split(",")
+    assert header[0] == "T" and "exact recursion" in header
+    assert all(len(line.split(",")) == len(header) for line in out[1:]) and len(out) > 10
+
+
+def test_table_for_a_claim_without_one_is_a_clear_error():
+    r = subprocess.run([sys.executable, "-m", "checks.cli", "table", "adai.eq2"], capture_output=True, text=True)
+    assert r.returncode == 2 and "has no plot-ready table" in r.stderr

@@ -221,6 +221,7 @@ class Claim:
     corrected: "Claim | None" = None
     uses: list[str] = field(default_factory=list)
     corrects: str | None = None   # set on a corrected form: the id of the printed claim
+    curves: list[Any] = field(default_factory=list)   # plot-ready tables (checks.curves.Curve)
 
     def __post_init__(self):
         if not ID_PATTERN.match(self.id):

@@ -5,6 +5,6 @@ and Momentum" (shared/papers/001_37ca20cd32812da7.txt), one module per part of t
 - momentum: Eq. (3), the Momentum mapping (4)-(8), Theorem 2 and its proof (22)-(32), Eq. (10),
   Propositions 1 and 3, App. H (121)-(123).
 """
-from . import momentum, sgd
+from . import momentum, sgd, tables  # noqa: F401  (tables attaches plot-ready curves to claims)
 
 CLAIMS = sgd.CLAIMS + momentum.CLAIMS

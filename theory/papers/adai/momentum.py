@@ -505,7 +505,10 @@ def printed_momentum_claim(style, b3, cid, where, title, corrected, uses, deriva
         dynamics="Momentum (4) with gradient noise N(0, [H]^+/B), theta_1 = c, m_0 = 0",
         observable="<Delta theta_i^2> after T iterations",
         notes=["The O term is read with eta -> 0 (B, H, T, beta fixed), so relative to the leading term it is "
-               "O(|H| eta T); the Monte Carlo ladder starts where |H| eta T beta3/(1-beta1) = 0.3."],
+               "O(|H| eta T); the Monte Carlo ladder starts where |H| eta T beta3/(1-beta1) = 0.3.",
+               "The recursion's own small parameter is |H| eta T beta3/(1-beta1): for SGD-style Momentum "
+               "(beta3 = 1) the printed condition |H| eta T << 1 is not enough, and the force H theta the proof "
+               "drops can dominate inside it (see the plot table of adai.eq32)."],
         checks=checks, corrected=corrected, uses=uses)
 
 

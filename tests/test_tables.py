@@ -1,0 +1,27 @@
+"""Plot-ready tables: simulated columns agree with the exact model where the model is the one simulated."""
+from __future__ import annotations
+
+import numpy as np
+
+from checks.curves import tables_for
+from checks.stats import PROCESS_TOTAL, Z_CRIT
+from conftest import REGISTRY
+
+
+def _z(table, sim: str, exact: str) -> np.ndarray:
+    c = table.columns
+    PROCESS_TOTAL.add(len(c[sim]))          # these comparisons count toward the suite's false-alarm budget
+    return (np.array(c[sim]) - np.array(c[exact])) / np.array(c[sim + "_se"])
+
+
+def test_thm2_table_simulation_matches_the_exact_msd_and_not_the_printed_one():
+    (table,) = tables_for(REGISTRY.get("adai.thm2"))
+    assert np.all(np.abs(_z(table, "SDE (7) simulated", "exact, r(0) at equilibrium")) < Z_CRIT)
+    assert np.max(np.abs(_z(table, "SDE (7) simulated", "printed (9)"))) > Z_CRIT
+
+
+def test_momentum_table_simulation_matches_the_exact_recursion():
+    (table,) = tables_for(REGISTRY.get("adai.eq31"))
+    assert np.all(np.abs(_z(table, "Momentum (4) simulated", "exact recursion")) < Z_CRIT)
+    assert set(table.kinds.values()) == {"formula", "corrected", "exact", "simulated"}
+    assert len({len(v) for v in table.columns.values()}) == 1
