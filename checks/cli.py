@@ -1,4 +1,4 @@
-"""The `theorycheck` command line: list, show, latex, eval, verify, table."""
+"""The `theorycheck` command line: list, show, latex, eval, verify, table, docs build."""
 from __future__ import annotations
 
 import argparse
@@ -156,6 +156,18 @@ def cmd_table(args) -> int:
     return 0
 
 
+def cmd_docs_build(args) -> int:
+    from pathlib import Path
+
+    from .site import build
+
+    summary = build(Path(args.out), seed=args.seed, deep=args.deep, from_json=args.from_json, pattern=args.only,
+                    log=lambda m: print(m, file=sys.stderr))
+    print(f"wrote {summary.pages} pages and {summary.plots} plots to {summary.out} in {summary.seconds:.1f} s; "
+          f"open {summary.out / 'index.html'}")
+    return 0
+
+
 def _print_ledger(reports, meta, elapsed) -> None:
     counts = Counter(r.verdict.status for r in reports)
     print(f"theorycheck {meta['version']}  seed {meta['seed']}  {'deep' if meta['deep'] else 'default'} run, "
@@ -212,6 +224,15 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true", help="the table as JSON")
     s.add_argument("--seed", type=int, default=DEFAULT_SEED)
     s.set_defaults(func=cmd_table)
+    docs = sub.add_parser("docs", help="the static site of verified claims")
+    dsub = docs.add_subparsers(dest="docs_command", required=True)
+    s = dsub.add_parser("build", help="verify the claims and write the site (offline: MathML, SVG plots)")
+    s.add_argument("--out", default="site", help="output folder (default: site)")
+    s.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    s.add_argument("--deep", action="store_true", help="longer, tighter Monte Carlo runs")
+    s.add_argument("--from", dest="from_json", help="use a saved `theorycheck verify --json` run instead of verifying")
+    s.add_argument("--only", help="only claims matching this id, glob or substring")
+    s.set_defaults(func=cmd_docs_build)
     return p
 
 

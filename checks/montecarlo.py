@@ -188,6 +188,8 @@ class MonteCarloDensity(_MonteCarlo):
         stat, p = chi_square_gof(counts, n * masses)
         k = int(np.argmax(np.abs(counts / n - masses)))
         return {"params": point, "observable": label, "chi2": stat, "p_value": p,
+                "cells": {"inner_edges": [float(e) for e in edges], "observed_fraction": (counts / n).tolist(),
+                          "claimed_mass": masses.tolist(), "n": int(n)},
                 "claimed_total_mass": float(masses.sum()),
                 "worst_cell": [float(bounds[k]), float(bounds[k + 1])],
                 "claimed": float(masses[k]), "observed": float(counts[k] / n),

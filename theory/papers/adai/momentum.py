@@ -107,12 +107,12 @@ ADAM_MAP = {D: ETA_HAT * sp.Abs(H) / (2 * B), gamma: (1 - beta1) / ETA_HAT, M: E
 
 
 def momentum_sum(b: sp.Expr, n: sp.Expr) -> sp.Expr:
-    """sum_{j=1}^{n} (1 - b^j)^2 in closed form: the H-free variance factor of the discrete recursion."""
+    """sum over j = 1..n of (1 - b^j)^2 in closed form: the H-free variance factor of the discrete recursion."""
     return n - 2 * b * (1 - b ** n) / (1 - b) + b ** 2 * (1 - b ** (2 * n)) / (1 - b ** 2)
 
 
 def induction_checks(expr: sp.Expr, scale: sp.Expr) -> list:
-    """expr = scale * sum_{j=1}^T (1 - beta1^j)^2, by induction on T: one step and the first term."""
+    """expr = scale * sum over j = 1..T of (1 - beta1^j)^2, by induction on T: one step and the first term."""
     S = sp.simplify(expr / scale)
     return [SymbolicEquality("T -> T+1 adds scale (1 - beta1^(T+1))^2 (induction step)",
                              S.subs(T, T + 1) - S, (1 - beta1 ** (T + 1)) ** 2),
@@ -183,7 +183,7 @@ def ladder_start(style=None):
 
 
 def idealized_adam_simulate(dims: int = 3, bias_correction: bool = False):
-    """Idealized Adam (full-matrix preconditioner C^{-1/2}); bias_correction=False is the rule (121)."""
+    """Idealized Adam (full-matrix preconditioner C^(-1/2)); bias_correction=False is the rule (121)."""
     def run(point, n_paths, rng):
         eigs = np.array(eigs_of(point)[:dims])
         c = np.abs(eigs) / point["B"]
@@ -283,7 +283,7 @@ def eq5_claim(force: sp.Expr, cid: str, where: str, corrected=None, notes=()) ->
 
 
 eq5_corrected = eq5_claim(-g, "adai.eq5.corrected", "Eq. (5), corrected",
-                          notes=["Derived: with r_t = -m_t, (4) gives r_t = beta1 r_{t-1} - beta3 g_t, so the force "
+                          notes=["Derived: with r_t = -m_t, (4) gives r_t = beta1 r_(t-1) - beta3 g_t, so the force "
                                  "is F = -g_t (minus the gradient), as Eq. (7) writes it (-dL/dtheta)."])
 eq5 = eq5_claim(g, "adai.eq5", "Eq. (5) and the text after it", corrected=eq5_corrected,
                 notes=["Encoded as printed: r_t = -m_t, F = g_t, dt = eta, 1 - gamma dt = beta1, dt/M = beta3. "
@@ -419,7 +419,7 @@ thm2_corrected = Claim(
     observable="<Delta theta_i^2(t)>",
     notes=["Derived: theta(t) = r(0) G(t) + (2D)^(1/2)/M int_0^t G(t-u) dW(u), with G the impulse response "
            "of theta'' + gamma theta' + (H/M) theta = 0; so MSD = r_eq^2 G(t)^2 + (2D/M^2) int_0^t G^2.",
-           "For H -> 0 it is 2D/(gamma^2 M^2) [t - (1 - e^{-gamma t})/gamma]: the velocity memory lowers the "
+           "For H -> 0 it is 2D/(gamma^2 M^2) [t - (1 - exp(-gamma t))/gamma]: the velocity memory lowers the "
            "MSD below the overdamped 2Dt/(gamma M)^2 by 2D/(gamma^3 M^2) at long times, where (9) adds "
            "D/(gamma^3 M^2). From rest (r(0) = 0) the deficit is 3D/(gamma^3 M^2)."],
     checks=[SymbolicEquality("G solves G'' + gamma G' + (H/M) G = 0",
@@ -485,9 +485,9 @@ def corrected_momentum_claim(style, b3, cid, where, title) -> Claim:
         statement=sp.Eq(MSD(T), corrected_momentum(b3) + REMAINDER), regime=regime, symbols=MSYMBOLS,
         dynamics="Momentum (4) with gradient noise N(0, [H]^+/B), theta_1 = c, m_0 = 0",
         observable="<Delta theta_i^2> after T iterations",
-        notes=["Derived: with the force H theta dropped, theta_{T+1} - theta_1 = -eta beta3 sum_k xi_k "
-               "(1 - beta1^{T-k+1})/(1 - beta1), so the variance is |H| beta3^2 eta^2 / (B (1-beta1)^2) "
-               "sum_{j=1}^T (1 - beta1^j)^2; the force adds the O term."],
+        notes=["Derived: with the force H theta dropped, theta_(T+1) - theta_1 = -eta beta3 sum_k xi_k "
+               "(1 - beta1^(T-k+1))/(1 - beta1), so the variance is |H| beta3^2 eta^2 / (B (1-beta1)^2) "
+               "sum over j = 1..T of (1 - beta1^j)^2; the force adds the O term."],
         checks=induction_checks(corrected_momentum(b3), sp.Abs(H) * b3 ** 2 * eta ** 2 / (B * (1 - beta1) ** 2))
         + discrete_checks(style, "from rest"),
         uses=["adai.eq3"])
@@ -552,15 +552,15 @@ eq10 = Claim(
     statement=sp.Eq(DRIFT, eq10_rhs),
     regime=Regime((P_H, P_eta, P_B, P_beta1), (NONZERO_H, BETA1_BELOW_1), "Adam-style Momentum near a saddle"),
     symbols=MSYMBOLS, dynamics="Momentum (4), beta3 = 1 - beta1, m_0 = 0",
-    observable="lim_{T->oo} (MSD(T) - |H| eta^2 T / B): what momentum adds to the diffusion",
+    observable="lim(T->oo) (MSD(T) - |H| eta^2 T / B): what momentum adds to the diffusion",
     notes=["The paper defines the total drift as the T -> oo limit of the first term of (31); as an observable "
            "it is what momentum adds to the MSD beyond the diffusion term |H| eta^2 T/B. The exact recursion "
            "(force dropped, as in the proof) gives the limit |H| eta^2/B (-2 beta1/(1-beta1) + "
            "beta1^2/(1-beta1^2)) < 0."],
-    checks=[SymbolicEquality("the T -> oo limit of the first term of (31) (beta1 < 1, so e^{-(1-beta1)T} -> 0)",
+    checks=[SymbolicEquality("the T -> oo limit of the first term of (31) (beta1 < 1, so exp(-(1-beta1)T) -> 0)",
                              (printed_momentum(1 - beta1) - sp.Abs(H) * eta ** 2 * T / B).subs(
                                  sp.exp(-(1 - beta1) * T), 0), lambda c: c.formula),
-            SymbolicEquality("lim_{T->oo} (exact MSD(T) - |H| eta^2 T/B) of Adam-style Momentum from rest "
+            SymbolicEquality("lim(T->oo) (exact MSD(T) - |H| eta^2 T/B) of Adam-style Momentum from rest "
                              "(beta1^T -> 0)", sp.expand(corrected_momentum(1 - beta1) - sp.Abs(H) * eta ** 2 * T / B)
                              .subs({beta1 ** T: 0, beta1 ** (2 * T): 0}), lambda c: c.formula, try_simplify=False),
             ExactComparison("the exact recursion (force dropped) iterated to T = 60/(1-beta1): MSD(T) - |H| eta^2 T/B",
@@ -595,7 +595,7 @@ prop3 = Claim(
     title="Adai's total momentum drift: vbar eta^2 / beta0 = sum |H_i| eta^2 / (beta0 n B)",
     statement=sp.Eq(DRIFT, prop3_rhs), regime=PROP3_REGIME, symbols=MSYMBOLS,
     dynamics="Adai (Algorithm 2) near a saddle with its ideal inertia, gradient noise N(0, [H]^+/B)",
-    observable="the drift part of the MSD: lim_{T->oo} (MSD_i(T) - |H_i| eta^2 T / B)",
+    observable="the drift part of the MSD: lim(T->oo) (MSD_i(T) - |H_i| eta^2 T / B)",
     notes=["Derivation from (10): Adai's ideal beta1_i = 1 - beta0 v-hat_i / vbar, and v-hat_i = |H_i|/B near "
            "the critical point, so (10) gives |H_i| eta^2 vbar / (2 beta0 v-hat_i B) = vbar eta^2 / (2 beta0), "
            "half the printed value. The second equality, vbar = sum |H_i| / (n B), holds.",
@@ -642,7 +642,7 @@ prop1 = Claim(
 prop1_adam_rhs = eta ** 2 / (2 * (1 - beta1)) * (1 - sp.exp(-(1 - beta1) * T)) ** 2 + eta ** 2 * T
 ADAM_REGIME = Regime((P_H, P_eta, P_B, P_beta1, P_Tmom),
                      (NONZERO_H, BETA1_BELOW_1, MOM_SMALL),
-                     "idealized Adam (121) near a saddle, eta-hat = eta C^{-1/2}, C = [H]^+/B, m_0 = 0")
+                     "idealized Adam (121) near a saddle, eta-hat = eta C^(-1/2), C = [H]^+/B, m_0 = 0")
 
 
 def adam_predict(point, f):
@@ -660,10 +660,10 @@ prop1_adam_corrected = Claim(
     id="adai.prop1.adam.corrected", source=src("Proposition 1 (Adam notation), corrected"),
     title="Idealized Adam from rest near a saddle: the exact H-free variance",
     statement=sp.Eq(MSD(T), eta ** 2 * momentum_sum(beta1, T) + BigO(sp.sqrt(B * sp.Abs(H)) * eta ** 3 * T ** 2)),
-    regime=ADAM_REGIME, symbols=MSYMBOLS, dynamics="idealized Adam (121): m EMA, theta -= eta C^{-1/2} m, m_0 = 0",
+    regime=ADAM_REGIME, symbols=MSYMBOLS, dynamics="idealized Adam (121): m EMA, theta -= eta C^(-1/2) m, m_0 = 0",
     observable="<Delta theta_i^2> after T iterations",
     notes=["Derived as for Momentum with beta3 = 1 - beta1 and eta-hat^2 C = eta^2: "
-           "eta^2 sum_{j=1}^T (1 - beta1^j)^2."],
+           "eta^2 sum over j = 1..T of (1 - beta1^j)^2."],
     checks=induction_checks(eta ** 2 * momentum_sum(beta1, T), eta ** 2) + [adam_order("relative error ~ eta")])
 
 prop1_adam = Claim(
@@ -671,12 +671,12 @@ prop1_adam = Claim(
     title="Adam's MSD in Adam notation: Hessian-independent drift + eta^2 T",
     statement=sp.Eq(MSD(T), prop1_adam_rhs + BigO(sp.sqrt(B * sp.Abs(H)) * eta ** 3 * T ** 2)),
     regime=ADAM_REGIME, symbols=MSYMBOLS,
-    dynamics="idealized Adam (121) with eta-hat = eta C^{-1/2}, gradient noise N(0, [H]^+/B), m_0 = 0",
+    dynamics="idealized Adam (121) with eta-hat = eta C^(-1/2), gradient noise N(0, [H]^+/B), m_0 = 0",
     observable="<Delta theta_i^2> after T iterations",
     notes=["The printed O(sqrt(|B| H_i) eta^3 T^2) is read as O(sqrt(B |H_i|) eta^3 T^2).",
-           "The simulated Adam is the paper's idealized one (full-matrix C^{-1/2}, rule (121) without bias "
+           "The simulated Adam is the paper's idealized one (full-matrix C^(-1/2), rule (121) without bias "
            "correction); Algorithm 1 itself is in the plot table."],
-    checks=[AsymptoticOrder("Proposition 1 with eta-hat = eta C^{-1/2}, D = eta-hat C/2, t-hat = eta-hat T "
+    checks=[AsymptoticOrder("Proposition 1 with eta-hat = eta C^(-1/2), D = eta-hat C/2, t-hat = eta-hat T "
                             "= printed form + O(bound) as eta -> 0",
                             prop1_rhs.subs(ADAM_MAP, simultaneous=True), lambda c: c.formula,
                             lambda c: c.remainder_bound, eta),
@@ -687,7 +687,7 @@ prop1_adam = Claim(
 
 eq121 = Claim(
     id="adai.eq121", source=src("Eq. (121), App. H"),
-    title="Adam's update as Momentum with eta-hat: m_t = beta1 m_{t-1} + (1-beta1) g_t, theta -= eta-hat m_t",
+    title="Adam's update as Momentum with eta-hat: m_t = beta1 m_(t-1) + (1-beta1) g_t, theta -= eta-hat m_t",
     statement=sp.Eq(sp.Symbol(r"\theta_{t+1} - \theta_t"), -eta_hat * (beta1 * m_prev + (1 - beta1) * g)),
     regime=Regime((P_beta1, Param(eta_hat, 1e-3, 1, log=True), Param(g, -3, 3), Param(m_prev, -3, 3),
                    Param(T, 1, 200, log=True)), (BETA1_BELOW_1,), "one step of Algorithm 1 at step t = T"),

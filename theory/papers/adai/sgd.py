@@ -205,7 +205,7 @@ eq11_corrected = Claim(
     statement=sp.Eq(P(theta, t), sp.exp(-quadratic_form_inv / 2) / sp.sqrt((2 * sp.pi) ** n_dim * det_sigma)),
     regime=SDE_REGIME, symbols=SYMBOLS, dynamics="SDE (1) with L = theta^T H theta / 2, D constant",
     observable="density of theta at time t",
-    notes=["Derived: N(c, Sigma) has density exp(-(theta-c)^T Sigma^{-1} (theta-c)/2) / sqrt((2 pi)^n det Sigma); "
+    notes=["Derived: N(c, Sigma) has density exp(-(theta-c)^T Sigma^-1 (theta-c)/2) / sqrt((2 pi)^n det Sigma); "
            "the proof's own 1-D computation (12)-(17) uses exp(-theta^2 / (2 sigma^2)), i.e. this form."],
     checks=fp_residual_checks(lambda v: gaussian_density(theta, v), corrected_density_2d, "corrected (11)")
     + [density_check("corrected (11)", gaussian_density(theta, sigma2_thm1))],
