@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import math
+
 import mpmath
 import numpy as np
 import sympy as sp
@@ -113,9 +115,10 @@ def _decide_entries(lhs, rhs, regime, rng, n_points, digits, try_simplify) -> De
 
 def _num(v) -> float | str:
     try:
-        return float(v)
+        x = float(v)
     except TypeError:
         return str(complex(v))
+    return x if math.isfinite(x) else mpmath.nstr(v, 12)      # beyond float range: keep the digits
 
 
 def gaussian_density(x: sp.Expr, var: sp.Expr, mean: sp.Expr = 0) -> sp.Expr:

@@ -62,6 +62,18 @@ class Optimizer:
     def _init_state(self, g: np.ndarray) -> None:
         pass
 
+    state_names: tuple[str, ...] = ()
+
+    def keep(self, mask) -> None:
+        """Keep only the runs selected by ``mask`` (over the leading axis): paths that have left a valley
+        stop costing time. State arrays are indexed; the step counter is shared by all runs."""
+        if self._shape is None:
+            return
+        for name in self.state_names:
+            setattr(self, name, getattr(self, name)[mask])
+        first = getattr(self, self.state_names[0]) if self.state_names else np.empty(self._shape)[mask]
+        self._shape = first.shape
+
     def update(self, grad, params=None) -> np.ndarray:
         raise NotImplementedError
 
@@ -89,6 +101,8 @@ class HeavyBall(Optimizer):
         beta3 = 1 - self.beta1 if beta3 is None else beta3
         self.beta3 = _require(self.name, "beta3", beta3, beta3 > 0, "beta3 > 0")
         super().__init__(lr)
+
+    state_names = ("m",)
 
     def _init_state(self, g):
         self.m = np.zeros_like(g)
@@ -121,6 +135,8 @@ class Adam(Optimizer):
         self.beta2 = _unit_interval(self.name, "beta2", beta2)
         self.eps = _require(self.name, "eps", eps, eps >= 0, "eps >= 0")
         super().__init__(lr)
+
+    state_names = ("m", "v")
 
     def _init_state(self, g):
         self.m = np.zeros_like(g)
@@ -174,6 +190,8 @@ class IdealizedAdam(Optimizer):
                                  f"{self.P.shape[0]} x {self.P.shape[0]}")
         self.m = np.zeros_like(g)
 
+    state_names = ("m",)
+
     def update(self, grad, params=None):
         g = self._begin(grad)
         self.m *= self.beta1
@@ -196,6 +214,8 @@ class Adai(Optimizer):
         self.beta2 = _unit_interval(self.name, "beta2", beta2)
         self.eps = _require(self.name, "eps", eps, 0 < eps <= 1, "0 < eps <= 1")
         super().__init__(lr)
+
+    state_names = ("m", "v", "beta1_prod", "beta1")
 
     def _init_state(self, g):
         self.m = np.zeros_like(g)
