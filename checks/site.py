@@ -135,6 +135,12 @@ def check_strength(check: dict[str, Any]) -> tuple[int, str]:
         if ps:
             return STRENGTH["montecarlo"], f"Monte Carlo chi-square, min p = {min(ps):.2g}"
         return STRENGTH["montecarlo"], "Monte Carlo: " + method
+    if kind == "montecarlo" and d.get("rows") and "fits" in d["rows"][0]:
+        return STRENGTH["montecarlo"], "Monte Carlo model comparison: " + "; ".join(
+            f"{r['optimizer']} prefers k^-{r['preferred_power']:g}" for r in d["rows"])
+    if kind == "exact" and d.get("rows") and "fitted_order" in d["rows"][0]:
+        return STRENGTH["exact"], "exact order fit: " + "; ".join(f"{r['fitted_order']:.2f} (claimed {r['claimed_order']:g})"
+                                                                  for r in d["rows"])
     if kind == "exact":
         return STRENGTH["exact"], "exact computation: " + method
     if method.startswith("mpmath"):
@@ -222,6 +228,36 @@ def plot_check(check: dict[str, Any], path: Path) -> bool:
         ax.set_xlabel("cell (pilot-sample quantiles; first and last are the tails)")
         ax.set_ylabel("probability")
         ax.set_title(f"histogram against the claimed density (p = {row['p_value']:.2g})", fontsize=9)
+        ax.legend(fontsize=7)
+        _save(fig, path)
+        return True
+    if "fits" in rows[0] and "points" in rows[0]:          # a model comparison of fitted curves
+        fig, ax = plt.subplots(figsize=(6.4, 3.4))
+        for row in rows:
+            ks = [p["k"] for p in row["points"]]
+            ys = [p["minus_log_Gamma"] for p in row["points"]]
+            line = ax.errorbar(ks, ys, yerr=[1.96 * p["se"] for p in row["points"]], fmt="o", ms=3, capsize=2,
+                               label=f"{row['optimizer']} (claimed k^-{row['claimed_power']:g})")
+            grid = [min(ks) + (max(ks) - min(ks)) * i / 40 for i in range(41)]
+            for fit, ls in zip(row["fits"], ("-", ":")):
+                ax.plot(grid, [fit["intercept"] + fit["slope"] * g ** -fit["power"] for g in grid], ls=ls, lw=0.9,
+                        color=line[0].get_color())
+        ax.set_xlabel("k (sharpness)")
+        ax.set_ylabel("-log Gamma (95% CI)")
+        ax.set_title("fits in k^-1 (solid) and k^-1/2 (dotted)", fontsize=9)
+        ax.legend(fontsize=7)
+        _save(fig, path)
+        return True
+    if check["kind"] == "exact" and "relative_error" in rows[0]:      # an order check along a ladder
+        fig, ax = plt.subplots(figsize=(6.4, 3.0))
+        for i, row in enumerate(rows):
+            ax.plot(row["small"], [max(x, 1e-17) for x in row["relative_error"]], marker="o", ms=3,
+                    label=f"point {i + 1}: fitted order {row['fitted_order']:.2f} (claimed {row['claimed_order']:g})")
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel("small parameter (ladder)")
+        ax.set_ylabel("|exact / formula - 1|")
+        ax.set_title("relative error of the formula against the exact computation", fontsize=9)
         ax.legend(fontsize=7)
         _save(fig, path)
         return True
@@ -327,6 +363,19 @@ def _evidence_html(check: dict[str, Any], plot: str | None) -> str:
         parts.append(_rows_table(rows, ["params", "observable", "chi2", "p_value", "claimed_total_mass"]))
     elif rows and "relative_difference" in rows[0]:
         parts.append(_rows_table(rows, ["params", "claimed", "exact", "relative_difference"]))
+    elif rows and "fits" in rows[0]:
+        for r in rows:
+            parts.append(f"<p><b>{esc(r['optimizer'])}</b>: claimed k^-{r['claimed_power']:g}, preferred "
+                         f"k^-{r['preferred_power']:g} ({esc(r['status'])})</p>")
+            parts.append(_rows_table(r["fits"], ["power", "intercept", "slope", "se_slope", "chi2", "dof", "p_value"]))
+            parts.append(_rows_table(r["points"], ["k", "escapes", "censored", "mean_escape_steps", "Gamma_hat",
+                                                   "minus_log_Gamma", "se"]))
+    elif rows and "relative_error" in rows[0]:
+        for r in rows:
+            parts.append(f"<p>{fmt(r['params'])}: fitted order {r['fitted_order']:.3f} (claimed {r['claimed_order']:g})</p>")
+            parts.append(_rows_table([{"small": a, "claimed": b, "exact": c, "relative_error": d} for a, b, c, d in
+                                      zip(r["small"], r["claimed"], r["exact"], r["relative_error"])],
+                                     ["small", "claimed", "exact", "relative_error"]))
     elif rows and "remainder_slope" in rows[0]:
         parts.append(_rows_table(rows, ["params", "remainder_slope", "bound_slope", "remainder_over_bound"]))
     if d.get("self_test"):

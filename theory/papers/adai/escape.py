@@ -536,7 +536,7 @@ class Figure5(Check):
 
     kind = "montecarlo"
 
-    def __init__(self, name: str, ks=(1.5, 2.0, 2.5, 3.0, 4.0), repeats: int = 100, max_steps: int = 200_000):
+    def __init__(self, name: str, ks=(1.5, 1.75, 2.0, 2.5, 3.0), repeats: int = 100, max_steps: int = 400_000):
         self.name, self.ks, self.repeats, self.max_steps = name, tuple(ks), repeats, max_steps
 
     def _judge(self, fits, claimed: float) -> str:
@@ -548,7 +548,7 @@ class Figure5(Check):
         return INCONCLUSIVE
 
     def _run(self, claim, ctx: RunContext, index: int) -> CheckResult:
-        ks = self.ks if not ctx.deep else tuple(sorted(set(self.ks + (1.25, 3.5, 5.0))))
+        ks = self.ks if not ctx.deep else tuple(sorted(set(self.ks + (1.35, 2.25, 2.75))))
         repeats = self.repeats * (4 if ctx.deep else 1)
         seq = ctx.seed_sequence(claim.id, index)
         data_seed, run_seed = seq.spawn(2)
@@ -616,7 +616,7 @@ fig5 = Claim(
     id="adai.fig5", source=src("Sec. 6, Figure 5 and App. E"),
     title="-log Gamma = O(k^-1) for Momentum and Adai, O(k^-1/2) for Adam (10-D Styblinski-Tang)",
     statement=sp.Eq(sp.Symbol(r"-\\log \\Gamma"), sp.Function("O")(sp.Symbol("k") ** -1)),
-    regime=Regime((Param(sp.Symbol("k", positive=True), 1.5, 4.0),), (), "App. E's setting"),
+    regime=Regime((Param(sp.Symbol("k", positive=True), 1.5, 3.0),), (), "App. E's setting"),
     symbols={"k": "sharpness rescaling: L(theta) = f(sqrt(k) theta - x)"},
     dynamics="10-D Styblinski-Tang, 50,000 samples x ~ N(0, 4I), batch 10; Momentum lr 1e-4 (beta 0.9, "
              "SGD-style), Adam lr 0.03, Adai lr 1e-3; start at a/sqrt(k), exit when any theta_i > b/sqrt(k)",
@@ -624,7 +624,11 @@ fig5 = Claim(
     notes=["The statement shows Momentum's and Adai's form; Adam's claimed form is O(k^-1/2). The rescaled loss "
            "is read as f(sqrt(k) theta - x), consistent with the start a/sqrt(k) and the boundary b/sqrt(k).",
            "Minibatches are drawn with replacement. The values of k in Figure 5 are not printed; the check uses "
-           "k in {1.5, 2, 2.5, 3, 4} (deep runs add 1.25, 3.5, 5) with 100 escapes each (400 in deep runs).",
+           "k in {1.5, 1.75, 2, 2.5, 3} (deep runs add 1.35, 2.25, 2.75) with 100 escapes each (400 in deep "
+           "runs), where the mean escape takes more than about 200 iterations (App. B: Kramers' picture is meant "
+           "for slow escapes, 50 to 100,000 iterations). The verdict is about that range of k.",
+           "The standard error of -log Gamma-hat is taken as 1/sqrt(n), exact for exponential escape times; "
+           "escape times that are less variable than exponential make it conservative.",
            "See adai.appe.loss: the averaged training loss has no saddle at b, so these are exits from one "
            "convex well."],
     checks=[Figure5("Figure 5 reproduced: model comparison per optimizer")],
