@@ -34,8 +34,10 @@ class _MonteCarlo(Check):
     def __init__(self, name: str, simulate: Callable[..., Sample], formula=None, n_points: int = 2,
                  n_paths: int = 20_000, deep_factor: int = 4,
                  perturbations: Sequence[Perturbation] = DEFAULT_PERTURBATIONS,
-                 extra_symbols: Sequence[sp.Symbol] = ()):
-        self.name, self.simulate, self.formula = name, simulate, formula
+                 extra_symbols: Sequence[sp.Symbol] = (), fixed_setting: bool = False):
+        # fixed_setting: the simulation reproduces one setting (a paper's experiment) and ignores the
+        # regime point, so drawing points for it (property tests) adds nothing.
+        self.name, self.simulate, self.formula, self.fixed_setting = name, simulate, formula, fixed_setting
         self.n_points, self.n_paths, self.deep_factor = n_points, n_paths, deep_factor
         self.perturbations, self.extra_symbols = tuple(perturbations), tuple(extra_symbols)
 
