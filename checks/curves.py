@@ -28,10 +28,12 @@ class Table:
     kinds: dict[str, str]                    # column -> formula | corrected | exact | simulated
     seed: dict[str, Any] = field(default_factory=dict)
     notes: str = ""
+    ylabel: str = "mean squared displacement"
+    log: bool = True                          # log-log axes when plotted
 
     def to_dict(self) -> dict[str, Any]:
         return {"title": self.title, "x": self.x, "point": self.point, "columns": self.columns,
-                "kinds": self.kinds, "seed": self.seed, "notes": self.notes}
+                "kinds": self.kinds, "seed": self.seed, "notes": self.notes, "ylabel": self.ylabel, "log": self.log}
 
     def to_csv(self) -> str:
         buf = io.StringIO()
@@ -59,6 +61,8 @@ class Curve:
     point: dict[str, float]
     build: Callable[[dict, np.random.Generator], tuple[dict[str, list[float]], dict[str, str]]]
     notes: str = ""
+    ylabel: str = "mean squared displacement"
+    log: bool = True
 
     def table(self, claim_id: str, index: int, ctx: RunContext | None = None) -> Table:
         ctx = ctx or RunContext()
@@ -66,7 +70,8 @@ class Curve:
         rng = np.random.default_rng(ctx.seed_sequence(key, index))
         columns, kinds = self.build(dict(self.point), rng)
         columns = {k: [float(v) for v in vals] for k, vals in columns.items()}
-        return Table(self.title, self.x, dict(self.point), columns, kinds, ctx.seed_record(key, index), self.notes)
+        return Table(self.title, self.x, dict(self.point), columns, kinds, ctx.seed_record(key, index), self.notes,
+                     self.ylabel, self.log)
 
 
 def tables_for(claim, ctx: RunContext | None = None) -> list[Table]:

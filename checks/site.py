@@ -185,7 +185,11 @@ def plot_check(check: dict[str, Any], path: Path) -> bool:
     if check["kind"] == "montecarlo" and rows and "z" in rows[0]:
         fig, ax = plt.subplots(figsize=(6.4, 2.8))
         zs = [r["z"] for r in rows]
-        labels = [f"{r['observable']} @{i // max(1, len({x['observable'] for x in rows}))}" for i, r in enumerate(rows)]
+        if "observable" in rows[0]:
+            labels = [f"{r['observable']} @{i // max(1, len({x['observable'] for x in rows}))}" for i, r in enumerate(rows)]
+        else:
+            labels = [", ".join(f"{k}={v:.3g}" for k, v in r.items() if k in ("a", "k", "lambda") and
+                                isinstance(v, (int, float))) or str(i) for i, r in enumerate(rows)]
         colors = ["#b22" if abs(z) > Z_CRIT else "#27a" for z in zs]
         ax.bar(range(len(zs)), zs, color=colors)
         ax.axhspan(-Z_CRIT, Z_CRIT, color="#27a", alpha=0.08, label=f"|z| ≤ {Z_CRIT:.2f} (suite-wide level)")
@@ -295,10 +299,11 @@ def plot_table(table: dict[str, Any], path: Path) -> None:
                 ax.fill_between(xs, lo, [m + 1.96 * s for m, s in zip(cols[name], se)], alpha=0.25)
         else:
             ax.plot(xs, cols[name], label=name, **KIND_STYLE.get(kind, {}))
-    ax.set_xscale("log")
-    ax.set_yscale("log")
+    if table.get("log", True):
+        ax.set_xscale("log")
+        ax.set_yscale("log")
     ax.set_xlabel(x)
-    ax.set_ylabel("mean squared displacement")
+    ax.set_ylabel(table.get("ylabel", "mean squared displacement"))
     ax.set_title(table["title"], fontsize=9)
     ax.legend(fontsize=7)
     _save(fig, path)
@@ -349,7 +354,9 @@ def _evidence_html(check: dict[str, Any], plot: str | None) -> str:
         if extra:
             parts.append("<p>" + fmt(extra) + "</p>")
     rows = d.get("rows", [])
-    if rows and "z" in rows[0]:
+    if rows and "lambda_boundary_printed" in rows[0]:
+        parts.append(_rows_table(rows, list(rows[0])))
+    elif rows and "z" in rows[0]:
         parts.append(_rows_table(rows, ["params", "observable", "claimed", "observed", "se", "z"]
                                  + [k for k in ("discretization_bias", "exact") if k in rows[0]]))
     elif rows and "rungs" in rows[0]:

@@ -87,3 +87,21 @@ def test_divergence_is_reported_not_averaged():
 def test_simulate_rejects_negative_record_step():
     with pytest.raises(ValueError):
         simulate(sgd_on_quadratic(np.eye(1), 0.1, 1.0), 10, (-1,), np.random.default_rng(0))
+
+
+def test_multiplicative_kernel_matches_its_exact_binomial_law():
+    from checks.dynamics.multiplicative import exact_log_growth_distribution, log_abs_w
+
+    rng = np.random.default_rng(np.random.SeedSequence(5))
+    logs = log_abs_w(0.7, -1.5, 30, 100_000, rng)[30]
+    values, probs = exact_log_growth_distribution(0.7, -1.5, 30)
+    mean, var = float(probs @ values), float(probs @ values ** 2 - (probs @ values) ** 2)
+    assert abs(logs.mean() - mean) < 5 * np.sqrt(var / logs.size)
+    assert abs(logs.var() / var - 1) < 5 * np.sqrt(2 / logs.size)
+
+
+def test_multiplicative_kernel_absorbs_at_zero():
+    from checks.dynamics.multiplicative import log_abs_w
+
+    logs = log_abs_w(1.0, -1.0, 12, 10_000, np.random.default_rng(2))[12]
+    assert np.isneginf(logs).mean() > 0.99 and not np.isnan(logs).any()

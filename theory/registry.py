@@ -11,7 +11,7 @@ from pathlib import Path
 from .claim import Claim, TheoryCheckError, UnknownClaimError
 
 # One module per paper; each defines CLAIMS, a list of Claim.
-PAPER_MODULES = ("theory.papers.adai",)
+PAPER_MODULES = ("theory.papers.adai", "theory.papers.ziyin")
 
 
 class Registry:
