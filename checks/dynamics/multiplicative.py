@@ -46,7 +46,7 @@ def exact_log_growth_distribution(lam: float, a: float, T: int) -> tuple[np.ndar
     from scipy import stats
 
     k = np.arange(T + 1)
-    with np.errstate(divide="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore"):
         values = k * np.log(abs(1 - lam)) + (T - k) * np.log(abs(1 - lam * (a - 1)))
     values = np.where(k == 0, T * np.log(abs(1 - lam * (a - 1))), values)   # 0 x (-inf) is 0 draws of x = 1
     return values, stats.binom.pmf(k, T, 0.5)
@@ -56,3 +56,28 @@ def exact_escape_fraction(lam: float, a: float, T: int) -> float:
     """P(|w_T| > |w_0|) exactly."""
     values, probs = exact_log_growth_distribution(lam, a, T)
     return float(probs[values > 0].sum())
+
+
+def sharp_flat_sgd(lam: float, a: float, b: float, T: int, n_paths: int, rng: np.random.Generator,
+                   w_init: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """SGD on the 2-D landscape of `ziyin` Eq. (10) with x = +-1 (probability 1/2 each), from w ~ U[-1, 1]^2.
+
+    The sampled gradient is (-2w1 + 4w1^3 + 12 w2^2 w1 + x b w1, -2w2 + 4w2^3 + 12 w1^2 w2 - 2a w2), Eq. (86).
+    Returns (w1, w2) after T steps; paths that overflow come back as nan.
+    """
+    if w_init is None:
+        w1, w2 = rng.uniform(-1, 1, n_paths), rng.uniform(-1, 1, n_paths)
+    else:
+        w1, w2 = (np.array(v, dtype=float) for v in w_init)
+    block = max(1, BLOCK // n_paths)
+    done = 0
+    with np.errstate(over="ignore", invalid="ignore"):
+        while done < T:
+            todo = min(block, T - done)
+            xs = np.where(rng.random((todo, n_paths)) < 0.5, 1.0, -1.0)
+            for x in xs:
+                g1 = w1 * (-2 + 4 * w1 * w1 + 12 * w2 * w2 + x * b)
+                g2 = w2 * (-2 + 4 * w2 * w2 + 12 * w1 * w1 - 2 * a)
+                w1, w2 = w1 - lam * g1, w2 - lam * g2
+            done += todo
+    return w1, w2

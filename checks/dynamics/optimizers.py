@@ -264,3 +264,39 @@ class AdaiW(Adai):
 
 
 AdaiS = AdaiW
+
+
+class AMSGrad(Optimizer):
+    """AMSGrad as `ziyin` Eqs. (13)-(16) write it: v_t = beta2 v_(t-1) + (1-beta2) g^2, v-hat_t = max(v-hat_(t-1), v_t),
+    theta -= lr m_t / sqrt(v-hat_t), no bias correction, no eps (eps > 0 adds it under the root).
+
+    m_t = beta1 m_(t-1) + (1-beta1) g_t (Reddi et al.); ``printed_m=True`` uses Eq. (13) literally,
+    m_t = beta1 v_(t-1) + (1-beta1) g_t. With beta1 = 0 (the paper's theory) both agree. ``amsgrad=False``
+    drops the running max (Adam without bias correction, as Sec. 6.4 compares)."""
+
+    name = "AMSGrad"
+    state_names = ("m", "v", "v_hat")
+
+    def __init__(self, lr: float, beta1: float = 0.0, beta2: float = 0.999, eps: float = 0.0,
+                 printed_m: bool = False, amsgrad: bool = True):
+        self.beta1 = _unit_interval(self.name, "beta1", beta1)
+        self.beta2 = _unit_interval(self.name, "beta2", beta2)
+        self.eps = _require(self.name, "eps", eps, eps >= 0, "eps >= 0")
+        self.printed_m, self.amsgrad = bool(printed_m), bool(amsgrad)
+        super().__init__(lr)
+
+    def _init_state(self, g):
+        self.m = np.zeros_like(g)
+        self.v = np.zeros_like(g)
+        self.v_hat = np.zeros_like(g)
+
+    def update(self, grad, params=None):
+        g = self._begin(grad)
+        prev = self.v if self.printed_m else self.m
+        self.m = self.beta1 * prev + (1 - self.beta1) * g
+        self.v = self.beta2 * self.v + (1 - self.beta2) * g * g
+        self.v_hat = np.maximum(self.v_hat, self.v) if self.amsgrad else self.v
+        denom = np.sqrt(self.v_hat + self.eps)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = -self.lr * self.m / denom
+        return np.where(denom > 0, out, 0.0)
