@@ -252,6 +252,18 @@ def plot_check(check: dict[str, Any], path: Path) -> bool:
         ax.legend(fontsize=7)
         _save(fig, path)
         return True
+    frac_key = next((k for k in ("fraction_within_1e-3", "fraction_at_boundary") if k in rows[0]), None)
+    if frac_key and "se" in rows[0]:                                   # simulated fractions with standard errors
+        fig, ax = plt.subplots(figsize=(6.4, 2.8))
+        labels = [str(r.get("optimizer", r.get("T", r.get("a", i)))) for i, r in enumerate(rows)]
+        ax.errorbar(range(len(rows)), [r[frac_key] for r in rows], yerr=[1.96 * r["se"] for r in rows], fmt="o",
+                    capsize=3)
+        ax.set_xticks(range(len(rows)), labels, rotation=20, ha="right", fontsize=7)
+        ax.set_ylim(-0.05, 1.05)
+        ax.set_ylabel(frac_key.replace("_", " ") + " (95% CI)")
+        ax.set_title("simulated fractions", fontsize=9)
+        _save(fig, path)
+        return True
     if check["kind"] == "exact" and "relative_error" in rows[0]:      # an order check along a ladder
         fig, ax = plt.subplots(figsize=(6.4, 3.0))
         for i, row in enumerate(rows):

@@ -153,3 +153,34 @@ def test_optimizer_divergence_is_flagged():
     rng = np.random.default_rng(3)
     (_,), bad = optimizer_on_saddle(lambda C: SGD(5.0), [-3.0], 1.0, 400, 100, rng)
     assert bad.all()
+
+
+def test_amsgrad_two_steps_as_printed():
+    from checks.dynamics.optimizers import AMSGrad
+
+    opt = AMSGrad(0.1, beta1=0.0, beta2=0.5)
+    # t = 1, g = 2: m = 2, v = 0.5*4 = 2, v-hat = 2: update = -0.1 * 2/sqrt(2)
+    assert np.allclose(opt.update([2.0]), [-0.1 * 2 / math.sqrt(2)])
+    # t = 2, g = 0.5: v = 1 + 0.125 = 1.125 < v-hat = 2 (the max keeps 2): update = -0.1 * 0.5/sqrt(2)
+    assert np.allclose(opt.update([0.5]), [-0.1 * 0.5 / math.sqrt(2)])
+
+
+def test_amsgrad_printed_first_moment_uses_v():
+    from checks.dynamics.optimizers import AMSGrad
+
+    printed, standard = AMSGrad(0.1, beta1=0.5, beta2=0.5, printed_m=True), AMSGrad(0.1, beta1=0.5, beta2=0.5)
+    for opt in (printed, standard):
+        opt.update([2.0])
+    # second step, g = 1: v_1 = 2, m_1 = 1 (both). printed m_2 = 0.5 v_1 + 0.5 = 1.5; standard m_2 = 0.5 m_1 + 0.5 = 1
+    printed.update([1.0])
+    standard.update([1.0])
+    assert np.allclose(printed.m, [1.5]) and np.allclose(standard.m, [1.0])
+
+
+def test_adam_without_max_is_amsgrad_flag():
+    from checks.dynamics.optimizers import AMSGrad
+
+    opt = AMSGrad(0.1, beta2=0.5, amsgrad=False)
+    opt.update([2.0])
+    opt.update([0.5])                       # v = 1.125, no max: update uses sqrt(1.125)
+    assert np.allclose(opt.v_hat, [1.125])

@@ -31,17 +31,19 @@ def test_montecarlo_at_drawn_points(mc_check):
     def at_point(point):
         seed = zlib.crc32(repr(sorted(point.items())).encode())      # reproducible from the point itself
         result = claim.checks[index].run(claim, RunContext(seed=seed, at=point), index)
-        # Near the edge of a regime the remainder can sit below Monte Carlo resolution: that is an
-        # honest "cannot tell", not a false alarm. Anything else must pass.
-        below_resolution = result.status == INCONCLUSIVE and "resolution" in result.reason
-        assert result.status == PASS or below_resolution, result.to_dict()
+        # Where the claimed value is tiny (near the edge of a regime, near a zero of the formula) the check
+        # can lack the resolution or the power to reject a deliberately wrong formula: that is an honest
+        # "cannot tell" (inconclusive, with the reason), not a false alarm. A failure is a false alarm.
+        cannot_tell = result.status == INCONCLUSIVE and ("resolution" in result.reason or "self-test" in result.reason)
+        assert result.status == PASS or cannot_tell, result.to_dict()
 
     at_point()
 
 
 @given(data=st.data())
 def test_assumption_violations_are_named(data):
-    claim = data.draw(st.sampled_from(list(REGISTRY)))
+    claim = data.draw(st.sampled_from([c for c in REGISTRY if any(p.symbol.is_positive or p.symbol.is_nonzero
+                                                                  for p in c.regime.params)]))
     point = data.draw(claim.regime.strategy())
     params = [p for p in claim.regime.params if p.symbol.is_positive or p.symbol.is_nonzero]
     p = data.draw(st.sampled_from(params))

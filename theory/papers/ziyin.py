@@ -301,9 +301,9 @@ prop3 = Claim(
             SymbolicEquality("d^2 mu/d lambda^2 < 0 at lambda* (a maximum)", sp.sign(sp.diff(mu_lt1, lam, 2).subs(lam, lam_star)),
                              -sp.S.One),
             SymbolicEquality("mu(lambda*) equals (84)", mu_lt1.subs(lam, lam_star), lambda c: c.formula),
-            MonteCarloMean("2000 runs x 50 steps at lambda*: the escape-rate estimator",
+            MonteCarloMean("20,000 runs x 50 steps at lambda*: the escape-rate estimator",
                            lambda p, n, rng: escape_rate_simulate({"lambda": float(lam_star.subs(a, p["a"])), "a": p["a"]}, n, rng),
-                           lambda p, f: [f(**p)], n_points=3, n_paths=2_000)],
+                           lambda p, f: [f(**p)], n_points=3, n_paths=20_000)],
     uses=["ziyin.eq9"])
 
 eq85 = Claim(
@@ -949,30 +949,43 @@ eq109 = Claim(
     uses=["ziyin.prop2"])
 
 
-def amsgrad_runs(kind: dict, a_v: float, lam_v: float, T: int, n: int, rng) -> np.ndarray:
-    """|w_T| of n runs from w_0 ~ U[-1, 1], gradient x w, w kept in [-1, 1] (Prop. 5's assumption)."""
+def amsgrad_runs(kind: dict, a_v: float, lam_v: float, T: int, n: int, rng, with_vhat: bool = False):
+    """|w_T| of n runs from w_0 ~ U[-1, 1], gradient x w, w kept in [-1, 1] (Prop. 5's assumption);
+    with_vhat also returns the final preconditioner v-hat_T per run."""
     opt = AMSGrad(lam_v, beta2=0.999, **kind)
     wv = rng.uniform(-1, 1, (n, 1))
     for _ in range(T):
         x = np.where(rng.random((n, 1)) < 0.5, 1.0, a_v - 1.0)
         wv = np.clip(opt.step(wv, x * wv), -1.0, 1.0)
-    return np.abs(wv[:, 0])
+    return (np.abs(wv[:, 0]), opt.v_hat[:, 0]) if with_vhat else np.abs(wv[:, 0])
 
 
 def prop5_simulate(point, n_paths, rng):
-    wT = amsgrad_runs({"beta1": 0.0}, -0.1, point["lambda"], 20_000, n_paths, rng)
-    return Sample((wT < 1e-3)[:, None].astype(float), ["fraction within 1e-3 after 2 x 10^4 steps"])
+    """Also reports how the proof's bound relates to the run: lambda' = lambda/sqrt(c) with c = lim v-hat (median
+    over runs of v-hat at the end) against the absorbing interval (109) for a = -0.1."""
+    wT, vh = amsgrad_runs({"beta1": 0.0}, -0.1, point["lambda"], 20_000, n_paths, rng, with_vhat=True)
+    lam_prime = point["lambda"] / math.sqrt(float(np.median(vh)))
+    lo, hi = float(lower8.subs(a, -0.1)), float(upper8.subs(a, -0.1))
+    return Sample((wT < 1e-3)[:, None].astype(float), ["fraction within 1e-3 after 2 x 10^4 steps"],
+                  info={"lambda_prime_median": [lam_prime], "interval_109_low": [lo], "interval_109_high": [hi]})
 
 
 prop5 = Claim(
     id="ziyin.prop5", source=src("Proposition 5 and Theorem 4"),
     title="For lambda < 1 some a < 0 makes AMSGrad (beta1 = 0) converge in probability to the local maximum",
     statement=sp.Eq(sp.Symbol(r"\lim_t P(|w_t| < \epsilon)"), 1),
-    regime=Regime((Param(lam, 0.05, 0.95),), (), "a = -0.1, beta2 = 0.999, w in [-1, 1], w_0 ~ U[-1, 1]"),
+    regime=Regime((Param(lam, 0.05, 0.45),), (), "a = -0.1, beta2 = 0.999, w in [-1, 1], w_0 ~ U[-1, 1]; checked "
+                  "for lambda in (0.05, 0.45) (the proposition states lambda < 1)"),
     symbols=SYMBOLS, dynamics="AMSGrad (13)-(16), beta1 = 0, on Eq. (4)",
     observable="fraction of runs within 1e-3 of w = 0",
     notes=["a = -0.1 as in Sec. 6.4; w is kept in [-1, 1] as the proposition assumes (early steps, with v-hat still "
-           "small, are large). 2000 runs x 2 x 10^4 steps per drawn lambda."],
+           "small, are large). 2000 runs x 2 x 10^4 steps per drawn lambda.",
+           "The proof's bound needs lambda' = lambda/sqrt(c), c = lim v-hat, inside (109); the evidence gives the "
+           "median lambda' of the runs next to that interval, which shows how far inside the real runs sit.",
+           "Left open: from lambda of about 0.55 up (clearly at 0.75) the runs' lambda' settles at or above the "
+           "upper end of (109) for a = -0.1 "
+           "and a = -1, and fewer runs converge within 2 x 10^4 steps; whether some a < 0 works for lambda close "
+           "to 1 is not established here, so the sampled regime stops at 0.45."],
     checks=[MonteCarloMean("AMSGrad runs at drawn lambda", prop5_simulate, lambda p, f: [f(**p)], n_points=2,
                            n_paths=2000, perturbations=(("x0.5", lambda e: e / 2), ("sign flipped", lambda e: -e)))],
     uses=["ziyin.eq109"])
