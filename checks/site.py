@@ -252,6 +252,19 @@ def plot_check(check: dict[str, Any], path: Path) -> bool:
         ax.legend(fontsize=7)
         _save(fig, path)
         return True
+    if "s_of_switch" in rows[0] and d.get("ladders"):                 # fitted path parameter against the truth
+        fig, ax = plt.subplots(figsize=(6.4, 3.0))
+        for row, lad in zip(rows, d["ladders"]):
+            line = ax.plot([r["DeltaL_over_Ta"] for r in lad], [r["fitted_s"] for r in lad], marker="o", ms=3,
+                           label=f"switch at theta = {row['switch_theta']:g}")
+            ax.axhline(row["s_of_switch"], ls="--", lw=0.8, color=line[0].get_color())
+        ax.set_xscale("log")
+        ax.set_xlabel("DeltaL / T_a")
+        ax.set_ylabel("fitted s (dashed: the switch's s)")
+        ax.set_title("path parameter s needed to match the exact escape time", fontsize=9)
+        ax.legend(fontsize=7)
+        _save(fig, path)
+        return True
     frac_key = next((k for k in ("fraction_within_1e-3", "fraction_at_boundary") if k in rows[0]), None)
     if frac_key and "se" in rows[0]:                                   # simulated fractions with standard errors
         fig, ax = plt.subplots(figsize=(6.4, 2.8))
@@ -382,6 +395,11 @@ def _evidence_html(check: dict[str, Any], plot: str | None) -> str:
         parts.append(_rows_table(rows, ["params", "observable", "chi2", "p_value", "claimed_total_mass"]))
     elif rows and "relative_difference" in rows[0]:
         parts.append(_rows_table(rows, ["params", "claimed", "exact", "relative_difference"]))
+    elif rows and "s_of_switch" in rows[0]:
+        parts.append(_rows_table(rows, ["switch_theta", "s_of_switch", "fitted_s_last", "ok"]))
+        for lad in d.get("ladders", []):
+            parts.append(_rows_table(lad, ["DeltaL_over_Ta", "log_tau_exact", "log_tau_s0", "log_tau_s1", "fitted_s",
+                                           "inside_band"]))
     elif rows and "fits" in rows[0]:
         for r in rows:
             parts.append(f"<p><b>{esc(r['optimizer'])}</b>: claimed k^-{r['claimed_power']:g}, preferred "

@@ -88,3 +88,17 @@ def _cumulative_trapezoid_refined(f: np.ndarray, x: np.ndarray) -> np.ndarray:
 
 def _trapezoid(f: np.ndarray, x: np.ndarray) -> float:
     return float(np.sum((f[1:] + f[:-1]) * np.diff(x)) / 2)
+
+
+def mfpt_state_dependent(potential_grad: Callable[[np.ndarray], np.ndarray], diffusion: Callable[[np.ndarray], np.ndarray],
+                         x_reflect: float, x0: float, x_absorb: float, n_grid: int = 200_001) -> float:
+    """Mean first-passage time of dX = -L'(X) dt + (2 D(X))^(1/2) dW (Ito) from x0 to x_absorb, reflecting at
+    x_reflect: tau = int_{x0}^{c} s(y) int_r^y dz / (D(z) s(z)) dy with the scale density s = exp(int L'/D)."""
+    y = np.linspace(x_reflect, x_absorb, n_grid)
+    D = diffusion(y)
+    phi = _cumulative_trapezoid_refined(potential_grad(y) / D, y)          # int L'/D
+    shift = phi.max()
+    inner = _cumulative_trapezoid_refined(np.exp(-(phi - shift)) / D, y)   # int e^{-phi}/D, scaled by e^{shift}
+    outer = np.exp(phi - shift) * inner
+    mask = y >= x0
+    return float(_trapezoid(outer[mask], y[mask]))

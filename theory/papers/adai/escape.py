@@ -728,3 +728,87 @@ thm3.checks.append(MonteCarloMean(
     n_paths=1_000, fixed_setting=True))
 
 CLAIMS.append(thm3_remark)
+
+
+# --- the path parameter s: a valley whose temperature changes along the escape path ------------------------------------
+from checks.dynamics.escape import mfpt_state_dependent  # noqa: E402
+
+
+class PathParameterBand(Check):
+    """The escape formulas hold for some s in (0, 1). On the quartic double well L = DeltaL (theta^2 - 1)^2
+    (minimum a = -1, saddle b = 0, H_a = 8 DeltaL, |H_b| = 4 DeltaL) let the gradient noise be H_a/B left of a
+    switch point theta_s and |H_b|/B right of it (Eq. (3) at a and at b, the proof's picture of T_a on a -> s and
+    T_b on s -> b). On the low-temperature rungs (DeltaL/T_a = 4, 8, 16; eta halved per rung) the exact SGD escape
+    time (Ito first passage, quadrature) must lie between the s -> 0 and s -> 1 predictions, and the s that the
+    formula needs to match it must approach the switch's s = (L(theta_s) - L(a))/DeltaL (closer at each rung,
+    within 0.1 at the last). Self-test: the same with the formula's exponent scaled by 1.5 (B x 1.5) must fail."""
+
+    kind = "exact"
+    DL, B0 = 0.25, 1.0
+
+    def __init__(self, name: str, switches=(-0.7, -0.5, -0.3), rungs: int = 4):
+        self.name, self.switches, self.rungs = name, tuple(switches), rungs
+
+    def _ladder(self, th):
+        dl, Ha, Hb = self.DL, 8 * self.DL, -4 * self.DL
+        out = []
+        for k in range(self.rungs):
+            eta_v = 2 * self.B0 * dl / (Ha * 2.0) / 2 ** k          # DeltaL/T_a = 2, 4, 8, 16
+            Da, Db = eta_v * Ha / (2 * self.B0), eta_v * abs(Hb) / (2 * self.B0)
+            tau = mfpt_state_dependent(lambda x: 4 * dl * x * (x * x - 1), lambda x: np.where(x < th, Da, Db),
+                                       -2.0, -1.0, 0.5)
+            out.append((eta_v, dl / Da, math.log(tau)))
+        return out
+
+    def _judge(self, f, th, ladder, b_scale=1.0):
+        dl, Ha, Hb = self.DL, 8 * self.DL, -4 * self.DL
+        s_true = (th ** 2 - 1) ** 2
+        rungs = []
+        for eta_v, ratio, log_tau in ladder:
+            args = (Ha, Hb, dl, eta_v, self.B0 * b_scale)
+            lo, hi = float(mpmath_log(f(0.0, *args))), float(mpmath_log(f(1.0, *args)))
+            rungs.append({"eta": eta_v, "DeltaL_over_Ta": ratio, "log_tau_exact": log_tau, "log_tau_s0": lo,
+                          "log_tau_s1": hi, "fitted_s": _solve_s(f, log_tau, *args),
+                          "inside_band": min(lo, hi) <= log_tau <= max(lo, hi)})
+        errs = [abs(r["fitted_s"] - s_true) if r["fitted_s"] is not None else float("inf") for r in rungs[1:]]
+        ok = (all(r["inside_band"] for r in rungs[1:]) and all(e2 < e1 for e1, e2 in zip(errs, errs[1:]))
+              and errs[-1] < 0.1)
+        return ok, s_true, rungs
+
+    def _run(self, claim, ctx: RunContext, index: int) -> CheckResult:
+        f = sp.lambdify([s, Hae, Hbe, dL, eta, B], claim.formula, "mpmath")
+        rows, ladders, worst, self_test = [], [], None, []
+        for th in self.switches:
+            ladder = self._ladder(th)
+            ok, s_true, rungs = self._judge(f, th, ladder)
+            bad_ok, _, _ = self._judge(f, th, ladder, b_scale=1.5)
+            self_test.append({"perturbation": f"exponent x1.5 (switch at {th})", "rejected": not bad_ok})
+            rows.append({"switch_theta": th, "s_of_switch": s_true, "fitted_s_last": rungs[-1]["fitted_s"], "ok": ok})
+            ladders.append(rungs)
+            if not ok and worst is None:
+                worst = {"switch_theta": th, "s_of_switch": s_true, "fitted_s": [r["fitted_s"] for r in rungs],
+                         "inside_band": [r["inside_band"] for r in rungs]}
+        details = {"rows": rows, "ladders": ladders, "self_test": self_test, "seed": ctx.seed_record(claim.id, index)}
+        method = "exact Ito first passage (quadrature) on a quartic double well whose temperature switches at theta_s"
+        if worst is not None:
+            return CheckResult(self.kind, self.name, FAIL, method, details, worst)
+        if not all(t["rejected"] for t in self_test):
+            return CheckResult(self.kind, self.name, INCONCLUSIVE, method, details, reason="self-test failed")
+        return CheckResult(self.kind, self.name, PASS, method, details)
+
+
+def mpmath_log(v):
+    import mpmath
+    return mpmath.log(v)
+
+
+def _solve_s(f, target: float, *args) -> float | None:
+    """The s in [0, 1] with log tau_formula(s) = target (log tau is linear in s), or None outside [0, 1]."""
+    l0, l1 = float(mpmath_log(f(0.0, *args))), float(mpmath_log(f(1.0, *args)))
+    if l1 == l0:
+        return None
+    return (target - l0) / (l1 - l0)
+
+
+thm3_sgd.checks.append(PathParameterBand("the path parameter s: exact log tau between the s -> 0 and s -> 1 "
+                                         "predictions, fitted s -> the switch's s"))
