@@ -1,4 +1,4 @@
-"""The docs site: built from this session's verification results, then opened in headless Chromium.
+"""The docs site: built from the test run's own verification results, then opened in headless Chromium.
 
 Every page must load without console errors or failed requests (nothing outside the site is
 fetched: no CDN), show no raw TeX, resolve every internal link, and show its plots. Without
