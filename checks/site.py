@@ -169,6 +169,18 @@ def _plt():
     return plt
 
 
+def _finish_loglog(fig, ax, path: Path, xlabel: str, ylabel: str, title: str) -> bool:
+    """Log-log axes, labels, legend, saved: the tail every ladder plot shares."""
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title, fontsize=9)
+    ax.legend(fontsize=7)
+    _save(fig, path)
+    return True
+
+
 def _save(fig, path: Path) -> None:
     fig.tight_layout()
     fig.savefig(path, format="svg", metadata={"Date": None})
@@ -211,14 +223,8 @@ def plot_check(check: dict[str, Any], path: Path) -> bool:
             ax.errorbar(xs, ys, yerr=es, marker="o", ms=3, capsize=2, label=lab)
             if ys[0] > 0:
                 ax.plot(xs, [ys[0] * (x / xs[0]) ** row["claimed_order"] for x in xs], ls="--", color="gray", lw=0.8)
-        ax.set_xscale("log")
-        ax.set_yscale("log")
-        ax.set_xlabel(small + " (ladder)")
-        ax.set_ylabel("|simulated / formula − 1| (95% CI)")
-        ax.set_title("relative error along the ladder; dashed: the claimed order", fontsize=9)
-        ax.legend(fontsize=7)
-        _save(fig, path)
-        return True
+        return _finish_loglog(fig, ax, path, small + " (ladder)", "|simulated / formula − 1| (95% CI)",
+                              "relative error along the ladder; dashed: the claimed order")
     if check["kind"] == "montecarlo" and "cells" in rows[0]:
         fig, ax = plt.subplots(figsize=(6.4, 2.8))
         row = min(rows, key=lambda r: r["p_value"])
@@ -282,14 +288,8 @@ def plot_check(check: dict[str, Any], path: Path) -> bool:
         for i, row in enumerate(rows):
             ax.plot(row["small"], [max(x, 1e-17) for x in row["relative_error"]], marker="o", ms=3,
                     label=f"point {i + 1}: fitted order {row['fitted_order']:.2f} (claimed {row['claimed_order']:g})")
-        ax.set_xscale("log")
-        ax.set_yscale("log")
-        ax.set_xlabel("small parameter (ladder)")
-        ax.set_ylabel("|exact / formula - 1|")
-        ax.set_title("relative error of the formula against the exact computation", fontsize=9)
-        ax.legend(fontsize=7)
-        _save(fig, path)
-        return True
+        return _finish_loglog(fig, ax, path, "small parameter (ladder)", "|exact / formula - 1|",
+                              "relative error of the formula against the exact computation")
     if check["kind"] == "exact" and "relative_difference" in rows[0]:
         fig, ax = plt.subplots(figsize=(6.4, 2.6))
         rel = [max(max(r["relative_difference"]), 1e-17) for r in rows]

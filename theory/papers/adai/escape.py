@@ -300,6 +300,11 @@ prop2_rhs = (sp.pi * (sp.sqrt(1 + 4 * eta * sp.sqrt(B * sp.Abs(Hbe)) / (1 - beta
 eq70_rhs = prop2_rhs.subs(sp.sqrt(B * sp.Abs(Hbe)), sp.sqrt(B) * sp.Abs(Hbe))
 ADAM_REGIME = Regime((P_Hae, P_Hbe, P_dL, P_s, P_eta, P_B, Param(beta1, 0.5, 0.99)),
                      (S_IN, Condition(beta1 < 1, "0 < beta1 < 1")), "Adam, gamma M = 1, v = [H]^+/B, 1-D")
+def check_against_69() -> SymbolicEquality:
+    """Proposition 2's forms against App. A.4's (69) in 1-D, with (67) and v = [H]^+/B."""
+    return SymbolicEquality("(69) in 1-D with (67) and v = [H]^+/B", eq69_1d, lambda c: c.formula)
+
+
 prop2_corrected = Claim(
     id="adai.prop2.corrected", source=src("Proposition 2, corrected"),
     title="Adam's escape time with the determinant ratio to the power 1/2",
@@ -307,14 +312,14 @@ prop2_corrected = Claim(
     regime=ADAM_REGIME, symbols=ESYMBOLS, dynamics="Adam near a valley (App. A.4)", observable="tau",
     notes=["Derived from (69) in 1-D: D^-1 V^(1/2) H = 2H/eta at a and at b, so the ratio of determinants is "
            "|det(H_a^-1 H_b)| and its square root stands in front."],
-    checks=[SymbolicEquality("(69) in 1-D with (67) and v = [H]^+/B", eq69_1d, lambda c: c.formula)])
+    checks=[check_against_69()])
 prop2 = Claim(
     id="adai.prop2", source=src("Proposition 2"), title="Adam escapes minima: exponent in sqrt(H_ae)",
     statement=sp.Eq(tau, prop2_rhs), regime=ADAM_REGIME, symbols=ESYMBOLS, dynamics="Adam near a valley",
     observable="mean escape time tau",
     notes=["Checked in 1-D against (69) with (67) and v = [H]^+/B, as App. A.4 derives it: the factor "
            "|det(H_a^-1 H_b)|^(1/4) should be ^(1/2). The prefactor's sqrt(|B| H_be) agrees with (69)."],
-    checks=[SymbolicEquality("(69) in 1-D with (67) and v = [H]^+/B", eq69_1d, lambda c: c.formula)],
+    checks=[check_against_69()],
     corrected=prop2_corrected, uses=["adai.eq67", "adai.thm3"])
 eq70 = Claim(
     id="adai.eq70", source=src("Eq. (70), App. A.4"), title="Adam's escape time as printed in the proof",
@@ -322,7 +327,7 @@ eq70 = Claim(
     observable="mean escape time tau",
     notes=["(70) prints 4 eta sqrt(B) |H_be| where Proposition 2 prints 4 eta sqrt(|B| H_be); (69) gives the "
            "latter. It also has the ^(1/4) of Proposition 2."],
-    checks=[SymbolicEquality("(69) in 1-D with (67) and v = [H]^+/B", eq69_1d, lambda c: c.formula)],
+    checks=[check_against_69()],
     corrected=None, uses=["adai.prop2"])
 
 n_dim = sp.Symbol("n", positive=True, integer=True)
