@@ -1,20 +1,16 @@
-"""The verdict engine: run a claim's checks, compute its verdict, keep the ledger of recorded verdicts."""
+"""The verdict engine: run a claim's checks, compute its verdict, combine the readings of a statement."""
 from __future__ import annotations
 
-import json
 import platform
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from pathlib import Path
-from typing import Any
-
-import sympy as sp
+from typing import Any, Callable, Iterable
 
 from .base import RunContext
-from .result import CheckResult, Verdict, compute_verdict
+from theory.version import __version__ as VERSION
 
-LEDGER_PATH = Path(__file__).with_name("ledger.json")
+from .result import CheckResult, Verdict, combine_readings, compute_verdict
 
 
 @dataclass
@@ -23,48 +19,67 @@ class ClaimReport:
     results: list[CheckResult]
     verdict: Verdict
     seconds: float
+    mutants: dict[str, Any] | None = None
+    readings: dict[str, str] | None = None      # reading id -> its verdict, for a statement read several ways
 
     def to_dict(self) -> dict[str, Any]:
+        import sympy as sp
+
         c = self.claim
         return {
-            "id": c.id, "paper": c.paper, "location": c.source.location, "title": c.title,
-            "citation": c.source.citation, "status": self.verdict.status, "reason": self.verdict.reason,
-            "counterexample": self.verdict.counterexample,
-            "statement_latex": c.latex(), "statement": sp.sstr(c.statement),
+            "id": c.id, "paper": c.paper, "location": c.location, "title": c.title,
+            "citation": c.source.citation if c.source else "", "status": self.verdict.status,
+            "reason": self.verdict.reason, "counterexample": self.verdict.counterexample,
+            "statement_latex": c.latex(), "statement": sp.sstr(c.statement), "about": c.about,
             "regime": c.regime.to_dict(), "symbols": c.symbols, "dynamics": c.dynamics,
             "observable": c.observable, "notes": c.notes, "uses": c.uses, "corrects": c.corrects,
+            "reading_of": c.reading_of, "reading": c.reading, "proof_reading": c.proof_reading,
+            "quantified": c.quantified, "readings": self.readings, "origin": c.origin,
             "checks": [r.to_dict() for r in self.results],
             "corrected": ({"id": c.corrected.id, "statement_latex": c.corrected.latex()}
                           if c.corrected is not None else None),
-            "seconds": round(self.seconds, 3),
+            "mutants": self.mutants, "seconds": round(self.seconds, 3),
         }
+
+
+def run_checks(claim, ctx: RunContext) -> list[CheckResult]:
+    return [check.run(claim, ctx) for check in claim.checks]
 
 
 def run_claim(claim, ctx: RunContext) -> ClaimReport:
     start = time.perf_counter()
-    results = [check.run(claim, ctx, i) for i, check in enumerate(claim.checks)]
-    return ClaimReport(claim, results, compute_verdict(results), time.perf_counter() - start)
+    results = run_checks(claim, ctx)
+    return ClaimReport(claim, results, compute_verdict(results, claim.about), time.perf_counter() - start)
+
+
+def run_claims(claims: Iterable[Any], ctx: RunContext, registry=None,
+               on_report: Callable[[ClaimReport], None] | None = None) -> list[ClaimReport]:
+    """Run claims in order; a statement read several ways gets the combined verdict of its readings
+    (readings not in the selection are run too, and reported)."""
+    reports: dict[str, ClaimReport] = {}
+    order = list(claims)
+    if registry is not None:
+        wanted = {c.id for c in order}
+        for c in list(order):
+            for rid in registry.readings_of(c.id):
+                if rid not in wanted:
+                    order.insert(order.index(c), registry.get(rid))
+                    wanted.add(rid)
+    for c in order:
+        report = run_claim(c, ctx)
+        reports[c.id] = report
+        if registry is not None:
+            readings = {rid: reports[rid].verdict for rid in registry.readings_of(c.id) if rid in reports}
+            if readings:
+                report.verdict = combine_readings(report.verdict, readings)
+                report.readings = {rid: v.status for rid, v in readings.items()}
+        if on_report is not None:
+            on_report(report)
+    return list(reports.values())
 
 
 def run_metadata(ctx: RunContext) -> dict[str, Any]:
-    from . import __version__
-
-    return {"version": __version__, "seed": ctx.seed, "deep": ctx.deep,
+    return {"version": VERSION, "seed": ctx.seed, "deep": ctx.deep, "convention": ctx.convention,
             "utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "python": platform.python_version(), "comparisons": ctx.counter.count,
             "family_wise_false_alarm_bound": ctx.counter.family_bound}
-
-
-def load_ledger(path: Path = LEDGER_PATH) -> dict[str, dict[str, Any]]:
-    if not path.exists():
-        return {}
-    return json.loads(path.read_text())["claims"]
-
-
-def save_ledger(reports: list[ClaimReport], ctx: RunContext, path: Path = LEDGER_PATH) -> None:
-    """Record the verdicts of a verification run; --strict later compares against them."""
-    ledger = load_ledger(path)
-    for r in reports:
-        ledger[r.claim.id] = {"status": r.verdict.status, "checks": [x.status for x in r.results]}
-    meta = {k: v for k, v in run_metadata(ctx).items() if k in ("version", "seed")}
-    path.write_text(json.dumps({"recorded_by": meta, "claims": dict(sorted(ledger.items()))}, indent=1) + "\n")

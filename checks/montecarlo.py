@@ -1,35 +1,31 @@
 """Monte Carlo checks: simulated dynamics against a claimed formula, with real statistics.
 
-Every comparison is a test at the suite-wide per-comparison level (checks.stats), counted in the
-run context, and every check carries a self-test: the same samples compared with deliberately
-wrong versions of the formula must be rejected, or the check is inconclusive (it had no power).
+Every comparison is a test at the run-wide per-comparison level (checks.stats), counted in the run
+context, and every check carries a self-test: the same samples compared with deliberately wrong versions
+of the formula must be rejected, on the observables each wrong version changes, or the check is
+inconclusive (it had no power). The evidence reports the smallest relative error the check could detect.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
 import numpy as np
 import sympy as sp
 from scipy import integrate
 
-from .base import DEFAULT_PERTURBATIONS, Check, Perturbation, RunContext, _Undecidable, resolve
+from .base import DEFAULT_PERTURBATIONS, FormulaCheck, Perturbation, RunContext, Undecidable, check_sample
+from .dynamics.sample import Sample
 from .result import FAIL, INCONCLUSIVE, PASS, CheckResult
 from .stats import ALPHA, FAMILY_ALPHA, Z_CRIT, chi_square_gof, mean_estimate, weighted_slope, z_scores
 
-
-@dataclass
-class Sample:
-    """Per-path observables from one simulation: values[path, j] is observable labels[j]."""
-
-    values: np.ndarray
-    labels: list[str]
-    diverged_fraction: float = 0.0
-    info: dict[str, Any] = field(default_factory=dict)     # e.g. discretization bias, exact values
+__all__ = ["MonteCarloCheck", "MonteCarloDensity", "MonteCarloMean", "MonteCarloOrder", "Sample"]
 
 
-class _MonteCarlo(Check):
+class MonteCarloCheck(FormulaCheck):
+    """Shared set-up: the claimed expression, drawn points, sizes, simulation through the run's cache."""
+
     kind = "montecarlo"
+    evidence = "model"
 
     def __init__(self, name: str, simulate: Callable[..., Sample], formula=None, n_points: int = 2,
                  n_paths: int = 20_000, deep_factor: int = 4,
@@ -46,97 +42,109 @@ class _MonteCarlo(Check):
             return self.n_points * 2, self.n_paths * self.deep_factor
         return self.n_points, self.n_paths
 
-    def points(self, claim, ctx: RunContext, rng) -> list[dict[str, float]]:
-        n_points, _ = self.sizes(ctx)
-        if ctx.at is not None:
-            return [claim.regime.validate(ctx.at, claim.id)]
-        return claim.regime.sample(rng, n_points)
-
-    def expression(self, claim) -> sp.Expr:
-        return resolve(self.formula, claim) if self.formula is not None else claim.formula
-
-    def lambdified(self, claim, expr: sp.Expr) -> Callable[..., Any]:
-        symbols = list(claim.regime.symbols) + list(self.extra_symbols)
-        f = sp.lambdify(symbols, expr, modules=["numpy", "scipy"])
-        names = [s.name for s in symbols]
-        return lambda **kw: f(*(kw[n] for n in names))
-
-    def setup(self, claim, ctx: RunContext, index: int):
+    def setup(self, claim, ctx: RunContext):
         """Independent streams for drawing points and for simulating, the sizes, the formula, the evidence header."""
-        rng_points, rng_sim = (np.random.default_rng(s) for s in ctx.seed_sequence(claim.id, index).spawn(2))
-        _, n_paths = self.sizes(ctx)
-        return rng_points, rng_sim, n_paths, self.expression(claim), self.base_details(claim, ctx, index, n_paths)
+        rng_points, rng_sim = (np.random.default_rng(s) for s in ctx.seed_sequence(claim.id, self.name).spawn(2))
+        n_points, n_paths = self.sizes(ctx)
+        points = self.points(claim, ctx, rng_points, n_points)
+        details = {"seed": self.seed(claim, ctx), "n_paths": n_paths, "alpha_per_comparison": ALPHA,
+                   "family_alpha": FAMILY_ALPHA, "z_critical": round(Z_CRIT, 3)}
+        return points, rng_sim, n_paths, self.expression(claim), details
 
-    def base_details(self, claim, ctx, index, n_paths) -> dict[str, Any]:
-        return {"seed": ctx.seed_record(claim.id, index), "n_paths": n_paths,
-                "alpha_per_comparison": ALPHA, "family_alpha": FAMILY_ALPHA, "z_critical": round(Z_CRIT, 3)}
+    def sample(self, claim, ctx: RunContext, point: dict, n_paths: int, rng) -> Sample:
+        sample = self.cached(ctx, claim, "simulate", self.simulate, (dict(point), n_paths), rng)
+        if isinstance(sample, Sample) and sample.diverged_fraction > 0:
+            raise Undecidable(f"{sample.diverged_fraction:.2%} of paths diverged at {point}; the dynamics are not "
+                              "stable there, so no average is taken", "divergence",
+                              {"params": point, "diverged_fraction": sample.diverged_fraction})
+        return check_sample(sample, claim, self.name)
 
 
-def _divergence(kind, name, point, sample, details) -> CheckResult:
-    return CheckResult(kind, name, INCONCLUSIVE, "divergence", {**details, "params": point},
-                       reason=f"{sample.diverged_fraction:.2%} of paths diverged at {point}; "
-                              "the dynamics are not stable there, so no average is taken")
+_MonteCarlo = MonteCarloCheck     # the name used by earlier modules
 
 
-class MonteCarloMean(_MonteCarlo):
+def with_power(kind: str, name: str, method: str, details: dict, form: str = "") -> CheckResult:
+    """A check that passes only counts if it rejected every deliberately wrong formula."""
+    weak = [s["perturbation"] for s in details["self_test"] if not s["rejected"]]
+    if weak:
+        return CheckResult(kind, name, INCONCLUSIVE, method, details, form=form,
+                           reason=f"self-test failed: the check did not reject the formula {', '.join(weak)} "
+                                  "(underpowered at this point)")
+    return CheckResult(kind, name, PASS, method, details, form=form)
+
+
+_with_power = with_power
+
+
+class MonteCarloMean(MonteCarloCheck):
     """E[observable] from simulation against the claimed value, z-tested per observable and point.
 
     ``predict(point, f)`` maps a numeric formula f(**params) to claimed values for the sample's labels.
     """
 
-    def __init__(self, name, simulate, predict: Callable[[dict, Callable], np.ndarray], **kw):
+    form = "z-test"
+
+    def __init__(self, name, simulate, predict: Callable[[dict, Callable], Any], **kw):
         super().__init__(name, simulate, **kw)
         self.predict = predict
 
-    def _run(self, claim, ctx: RunContext, index: int) -> CheckResult:
-        rng_points, rng_sim, n_paths, expr, details = self.setup(claim, ctx, index)
+    def _run(self, claim, ctx: RunContext) -> CheckResult:
+        points, rng_sim, n_paths, expr, details = self.setup(claim, ctx)
         f = self.lambdified(claim, expr)
         samples = []
-        for point in self.points(claim, ctx, rng_points):
-            sample = self.simulate(point, n_paths, rng_sim)
-            if sample.diverged_fraction > 0:
-                return _divergence(self.kind, self.name, point, sample, details)
+        for point in points:
+            sample = self.sample(claim, ctx, point, n_paths, rng_sim)
             samples.append((point, sample, mean_estimate(sample.values)))
-        rows, worst = [], None
+        rows, worst, mde = [], None, 0.0
         for point, sample, est in samples:
-            claimed = np.asarray(self.predict(point, f), dtype=float)
+            claimed = self._claimed(point, f, sample)
             z = z_scores(est, claimed)
             ctx.counter.add(z.size)
             for j, label in enumerate(sample.labels):
                 row = {"params": point, "observable": label, "claimed": float(claimed[j]),
                        "observed": float(est.mean[j]), "se": float(est.se[j]), "z": float(z[j])}
                 for key, vals in sample.info.items():
-                    row[key] = float(np.asarray(vals)[j])
+                    row[key] = float(np.asarray(vals).ravel()[j]) if np.size(vals) > j else None
                 rows.append(row)
+                if claimed[j] != 0:
+                    mde = max(mde, Z_CRIT * float(est.se[j]) / abs(float(claimed[j])))
                 if abs(z[j]) > Z_CRIT and (worst is None or abs(z[j]) > abs(worst["z"])):
                     worst = row
         details["rows"] = rows
+        details["min_detectable_relative_error"] = mde
         details["self_test"] = self._self_test(claim, expr, samples)
         method = f"z-test per observable, |z| <= {Z_CRIT:.2f}"
         if worst is not None:
             return CheckResult(self.kind, self.name, FAIL, method, details, dict(worst))
-        return _with_power(self.kind, self.name, method, details)
+        return with_power(self.kind, self.name, method, details)
+
+    def _claimed(self, point, f, sample) -> np.ndarray:
+        claimed = np.asarray(self.predict(point, f), dtype=float).ravel()
+        if claimed.size != len(sample.labels):
+            raise ValueError(f"predict gave {claimed.size} values for {len(sample.labels)} observables")
+        if not np.all(np.isfinite(claimed)):
+            raise Undecidable(f"the formula is not finite at {point}: {claimed.tolist()}", "formula")
+        return claimed
 
     def _self_test(self, claim, expr, samples) -> list[dict[str, Any]]:
+        """Each wrong formula must be rejected on every observable whose claimed value it changes."""
+        f = self.lambdified(claim, expr)
         out = []
         for label, perturb in self.perturbations:
             g = self.lambdified(claim, perturb(expr))
-            zmax = max(float(np.max(np.abs(z_scores(est, np.asarray(self.predict(p, g), dtype=float)))))
-                       for p, _, est in samples)
-            out.append({"perturbation": label, "max_abs_z": zmax, "rejected": zmax > Z_CRIT})
+            zmin, changed = np.inf, 0
+            for p, sample, est in samples:
+                right, wrong = self._claimed(p, f, sample), self._claimed(p, g, sample)
+                moved = np.abs(wrong - right) > 1e-12 * np.maximum(np.abs(right), 1e-300)
+                if moved.any():
+                    changed += int(moved.sum())
+                    zmin = min(zmin, float(np.min(np.abs(z_scores(est, wrong))[moved])))
+            out.append({"perturbation": label, "min_abs_z_on_changed": zmin if changed else None,
+                        "observables_changed": changed, "rejected": bool(changed and zmin > Z_CRIT)})
         return out
 
 
-def _with_power(kind, name, method, details) -> CheckResult:
-    """A check that passes only counts if it rejected every deliberately wrong formula."""
-    weak = [s["perturbation"] for s in details["self_test"] if not s["rejected"]]
-    if weak:
-        return CheckResult(kind, name, INCONCLUSIVE, method, details,
-                           reason=f"self-test failed: the check did not reject the formula {', '.join(weak)}")
-    return CheckResult(kind, name, PASS, method, details)
-
-
-class MonteCarloDensity(_MonteCarlo):
+class MonteCarloDensity(MonteCarloCheck):
     """Simulated samples of a scalar against a claimed density, by a chi-square goodness-of-fit test.
 
     The formula is a density in ``x`` (an extra symbol); claimed cell masses are its integrals over
@@ -144,18 +152,18 @@ class MonteCarloDensity(_MonteCarlo):
     tested data). Tails are cells too, so a density with the wrong total mass fails.
     """
 
+    form = "density"
+
     def __init__(self, name, simulate, x: sp.Symbol, n_cells: int = 24, **kw):
         super().__init__(name, simulate, extra_symbols=(x,), **kw)
         self.x, self.n_cells = x, n_cells
 
-    def _run(self, claim, ctx: RunContext, index: int) -> CheckResult:
-        rng_points, rng_sim, n_paths, expr, details = self.setup(claim, ctx, index)
+    def _run(self, claim, ctx: RunContext) -> CheckResult:
+        points, rng_sim, n_paths, expr, details = self.setup(claim, ctx)
         cases = []
-        for point in self.points(claim, ctx, rng_points):
-            pilot = self.simulate(point, max(2000, n_paths // 10), rng_sim)
-            sample = self.simulate(point, n_paths, rng_sim)
-            if max(pilot.diverged_fraction, sample.diverged_fraction) > 0:
-                return _divergence(self.kind, self.name, point, sample, details)
+        for point in points:
+            pilot = self.sample(claim, ctx, point, max(2000, n_paths // 10), rng_sim)
+            sample = self.sample(claim, ctx, point, n_paths, rng_sim)
             for j, label in enumerate(sample.labels):
                 edges = np.quantile(pilot.values[:, j], np.linspace(0, 1, self.n_cells + 1)[1:-1])
                 counts = np.bincount(np.searchsorted(edges, sample.values[:, j]), minlength=self.n_cells)
@@ -170,22 +178,23 @@ class MonteCarloDensity(_MonteCarlo):
         details["rows"] = rows
         details["self_test"] = []
         for plabel, perturb in self.perturbations:
-            pmin = min(self._compare(claim, perturb(expr), p, l, e, c)["p_value"] for p, l, e, c in cases)
-            details["self_test"].append({"perturbation": plabel, "min_p_value": pmin, "rejected": pmin < ALPHA})
+            pmax = max(self._compare(claim, perturb(expr), p, lab, e, c)["p_value"] for p, lab, e, c in cases)
+            details["self_test"].append({"perturbation": plabel, "max_p_value": pmax, "rejected": pmax < ALPHA})
         method = f"chi-square goodness of fit, {self.n_cells} cells, p >= {ALPHA:.1e}"
         if worst is not None:
             return CheckResult(self.kind, self.name, FAIL, method, details, dict(worst))
-        return _with_power(self.kind, self.name, method, details)
+        return with_power(self.kind, self.name, method, details)
 
     def _compare(self, claim, expr, point, label, edges, counts) -> dict[str, Any]:
         density = self.lambdified(claim, expr)
-        values = {**point}
 
         def pdf(x):
-            return float(density(**values, **{self.x.name: x}))
+            return float(density(**point, **{self.x.name: x}))
 
         bounds = np.concatenate([[-np.inf], edges, [np.inf]])
         masses = np.array([integrate.quad(pdf, a, b, limit=200)[0] for a, b in zip(bounds[:-1], bounds[1:])])
+        if not np.all(np.isfinite(masses)):
+            raise Undecidable(f"the claimed density does not integrate to finite cell masses at {point}", "density")
         n = counts.sum()
         stat, p = chi_square_gof(counts, n * masses)
         k = int(np.argmax(np.abs(counts / n - masses)))
@@ -198,7 +207,7 @@ class MonteCarloDensity(_MonteCarlo):
                 "se": float(np.sqrt(max(masses[k], 1e-300) * (1 - min(masses[k], 1)) / n))}
 
 
-class MonteCarloOrder(_MonteCarlo):
+class MonteCarloOrder(MonteCarloCheck):
     """An asymptotic claim 'observable = formula + O(small^p relative)' checked by the rate at which the
     relative error shrinks: along a ladder small_k = small_0 / 2^k, the Monte Carlo relative deviation
     d_k = mean_k / formula_k - 1 is fitted as log|d| ~ q log(small) + c; the claim fails if
@@ -209,23 +218,24 @@ class MonteCarloOrder(_MonteCarlo):
     formula is the discretization/model gap, reported apart from the sampling error.
     """
 
+    form = "order"
+
     def __init__(self, name, simulate, small: sp.Symbol, order: float, rungs: int = 4,
                  exact: Callable[[dict], float] | None = None, start: Callable[[dict], dict] | None = None, **kw):
         super().__init__(name, simulate, **kw)
         self.small, self.order, self.rungs, self.exact = small, order, rungs, exact
         self.start = start or (lambda point: point)
 
-    def _run(self, claim, ctx: RunContext, index: int) -> CheckResult:
-        rng_points, rng_sim, n_paths, expr, details = self.setup(claim, ctx, index)
+    def _run(self, claim, ctx: RunContext) -> CheckResult:
+        points, rng_sim, n_paths, expr, details = self.setup(claim, ctx)
+        details["ladder_parameter"] = self.small.name
         ladders = []
-        for point in self.points(claim, ctx, rng_points):
+        for point in points:
             point = self.start(point)
             ladder = []
             for k in range(self.rungs):
                 p = {**point, self.small.name: point[self.small.name] / 2 ** k}
-                sample = self.simulate(p, n_paths, rng_sim)
-                if sample.diverged_fraction > 0:
-                    return _divergence(self.kind, self.name, p, sample, details)
+                sample = self.sample(claim, ctx, p, n_paths, rng_sim)
                 est = mean_estimate(sample.values[:, :1])
                 ladder.append((p, float(est.mean[0]), float(est.se[0])))
             ladders.append(ladder)
@@ -239,8 +249,8 @@ class MonteCarloOrder(_MonteCarlo):
         if failure is not None:
             return CheckResult(self.kind, self.name, FAIL, method, details, failure)
         if any(r.get("order") is None for r in rows):
-            raise _Undecidable("the remainder is below Monte Carlo resolution on too many rungs", method)
-        return _with_power(self.kind, self.name, method, details)
+            raise Undecidable("the remainder is below Monte Carlo resolution on too many rungs", method, details)
+        return with_power(self.kind, self.name, method, details)
 
     def _fit_all(self, claim, expr, ladders, ctx, record: bool):
         f = self.lambdified(claim, expr)
@@ -259,7 +269,8 @@ class MonteCarloOrder(_MonteCarlo):
                     smalls.append(np.log(p[self.small.name]))
                     d.append(np.log(abs(dev)))
                     se_d.append(sd / abs(dev))
-            row = {"params": ladder[0][0], "rungs": rungs, "claimed_order": self.order, "order": None}
+            row: dict[str, Any] = {"params": ladder[0][0], "rungs": rungs, "claimed_order": self.order,
+                                   "order": None}
             if len(d) >= 3:
                 logs = np.array(smalls)
                 correction = (np.exp(logs),) if len(d) >= 4 else ()

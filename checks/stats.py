@@ -22,13 +22,18 @@ class ComparisonCounter:
     """Counts comparisons made in one run so the family-wise bound can be stated and enforced.
     Every counter also adds to PROCESS_TOTAL, which a test session checks against the cap."""
 
-    def __init__(self) -> None:
+    def __init__(self, process: bool = True) -> None:
         self.count = 0
+        self.process = process          # False: self-test comparisons (mutant runs) outside the budget
 
     def add(self, n: int) -> None:
         self.count += int(n)
-        if self is not PROCESS_TOTAL:
+        if self.process and self is not PROCESS_TOTAL:
             PROCESS_TOTAL.add(n)
+
+    @property
+    def over_budget(self) -> bool:
+        return self.count > MAX_COMPARISONS
 
     @property
     def family_bound(self) -> float:

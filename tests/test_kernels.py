@@ -11,7 +11,7 @@ from checks.dynamics.linear import (abs_matrix, euler_maruyama_pair, rotated_hes
 from checks.result import INCONCLUSIVE
 from checks.stats import Z_CRIT, mean_estimate, z_scores
 from theory import Claim, Param, Regime, Source
-from theory.papers.adai.sgd import sgd_exact_variance, H, eta, B, T
+from theory.papers.adai.sgd import SGD_EXACT_VARIANCE as sgd_exact_variance, H, eta, B, T
 
 
 def test_abs_matrix_is_the_matrix_absolute_value():
@@ -105,3 +105,39 @@ def test_multiplicative_kernel_absorbs_at_zero():
 
     logs = log_abs_w(1.0, -1.0, 12, 10_000, np.random.default_rng(2))[12]
     assert np.isneginf(logs).mean() > 0.99 and not np.isnan(logs).any()
+
+
+def test_one_loop_drops_exited_and_diverged_paths():
+    """The stepping loop: a path that exits is recorded with its exit step and costs nothing afterwards;
+    a path that overflows is flagged diverged (never averaged), and its saved positions are NaN."""
+    from checks.dynamics.loop import run
+
+    def step(x, rng):
+        return np.where(np.abs(x) > 1e50, x * 1e60, x + 1)
+
+    traj = run(step, np.array([[0.0], [1.0], [1e55], [-100.0]]), 10, np.random.default_rng(0), save=(2, 10),
+               stop=lambda x: (x[:, 0] >= 3) & (x[:, 0] < 1e50))
+    assert traj.exit_step.tolist() == [3, 2, -1, -1]
+    assert traj.diverged.tolist() == [False, False, True, False]
+    assert traj.censored.tolist() == [False, False, False, True]
+    assert traj.saved[2][1, 0] == 3.0 and np.isnan(traj.saved[2][2, 0])   # saved where it left; diverged: NaN
+    assert np.isnan(traj.saved[10][:3]).all() and traj.saved[10][3, 0] == -90
+    assert traj.path_steps == 3 + 2 + 1 + 10               # exited and diverged paths cost nothing more
+
+
+def test_escape_kernel_reports_diverged_and_censored_apart():
+    """Issue of the earlier kernel: diverged paths were averaged into the mean exit time."""
+    from checks.dynamics.escape import escape_times
+    from checks.dynamics.optimizers import SGD
+
+    def gradient(x, rng):
+        g = np.zeros_like(x)
+        g[: max(1, x.shape[0] // 3)] = -1e200         # the first third blows up at once
+        g[x.shape[0] // 3:] = -0.1
+        return g
+
+    times = escape_times(SGD(1.0), gradient, np.zeros(1), lambda x: x[:, 0] > 5, 30, 200,
+                         np.random.default_rng(0))
+    assert times.diverged.sum() >= 1
+    mean, _ = times.mean()
+    assert mean == 51.0                                # only the paths that really exited

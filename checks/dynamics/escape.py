@@ -11,7 +11,7 @@ from typing import Callable
 
 import numpy as np
 
-from .linear import BLOWUP
+from .loop import OptimizerStep, run
 from .optimizers import Optimizer
 
 
@@ -20,13 +20,21 @@ class EscapeTimes:
     """Exit step of each path (``censored`` paths had not left after ``max_steps``)."""
 
     steps: np.ndarray             # int, exit iteration per path; max_steps for censored ones
-    censored: np.ndarray          # bool
+    censored: np.ndarray          # bool: no exit observed (still inside, or diverged)
     diverged: np.ndarray          # bool
     path_steps: int               # work done: sum over steps of the surviving paths
 
     @property
     def n(self) -> int:
         return int(self.steps.size)
+
+    @property
+    def diverged_fraction(self) -> float:
+        return float(self.diverged.mean())
+
+    @property
+    def censored_fraction(self) -> float:
+        return float((self.censored & ~self.diverged).mean())
 
     def mean(self) -> tuple[float, float]:
         """Mean exit step and its standard error (paths that exited)."""
@@ -39,30 +47,9 @@ def escape_times(opt: Optimizer, gradient: Callable[[np.ndarray, np.random.Gener
                  rng: np.random.Generator) -> EscapeTimes:
     """Run n_paths copies of ``opt`` from x0 with stochastic gradients ``gradient(x, rng)`` until
     ``escaped(x)`` (a bool per path) or max_steps; exited paths leave the arrays at once."""
-    x0 = np.atleast_1d(np.asarray(x0, dtype=float))
-    x = np.array(np.broadcast_to(x0, (n_paths, x0.size)))
-    alive = np.arange(n_paths)
-    steps = np.full(n_paths, max_steps, dtype=np.int64)
-    censored = np.ones(n_paths, dtype=bool)
-    diverged = np.zeros(n_paths, dtype=bool)
-    work = 0
-    with np.errstate(over="ignore", invalid="ignore"):
-        for step in range(1, max_steps + 1):
-            x = opt.step(x, gradient(x, rng))
-            work += alive.size
-            out = escaped(x)
-            bad = ~np.isfinite(x).all(axis=1) | (np.abs(x) > BLOWUP).any(axis=1)
-            stop = out | bad
-            if stop.any():
-                steps[alive[out & ~bad]] = step
-                censored[alive[stop]] = False
-                diverged[alive[bad]] = True
-                keep = ~stop
-                x, alive = x[keep], alive[keep]
-                opt.keep(keep)
-                if alive.size == 0:
-                    break
-    return EscapeTimes(steps, censored, diverged, work)
+    traj = run(OptimizerStep(opt, gradient), x0, max_steps, rng, n_paths=n_paths, stop=escaped)
+    steps = np.where(traj.exit_step > 0, traj.exit_step, max_steps)
+    return EscapeTimes(steps, traj.censored | traj.diverged, traj.diverged, traj.path_steps)
 
 
 # --- the exact reference: mean first-passage time of dX = -U'(X) D dt + (2D)^(1/2) dW ------------------------

@@ -3,7 +3,7 @@
 Both are linear-Gaussian recursions x_{k+1} = A x_k + F z_k with z_k ~ N(0, I):
 - discrete SGD with Gaussian gradient noise of covariance [H]^+ / B:  A = I - eta H, F = eta ([H]^+/B)^(1/2);
 - the SDE dx = -H x dt + (2D)^(1/2) dW by Euler-Maruyama with step h:  A = I - h H, F = (2 D h)^(1/2).
-One kernel serves both; it is vectorized over paths and draws its normals in blocks.
+Both run on the one stepping loop (checks.dynamics.loop), vectorized over paths.
 """
 from __future__ import annotations
 
@@ -11,10 +11,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..montecarlo import Sample
+from .loop import BLOWUP, CoupledEulerStep, LinearStep, run  # noqa: F401  (BLOWUP re-exported)
+from .sample import Sample
 
-BLOCK_NUMBERS = 1 << 20          # normals drawn per block (8 MiB of float64)
-BLOWUP = 1e100                   # |x| beyond this counts as divergence
 
 
 def abs_matrix(H: np.ndarray) -> np.ndarray:
@@ -48,11 +47,8 @@ class LinearGaussian:
 
     @property
     def diagonal(self) -> bool:
-        return _is_diagonal(self.A) and _is_diagonal(self.F)
-
-
-def _is_diagonal(M: np.ndarray) -> bool:
-    return np.count_nonzero(M - np.diag(np.diag(M))) == 0
+        return bool(np.count_nonzero(self.A - np.diag(np.diag(self.A))) == 0
+                    and np.count_nonzero(self.F - np.diag(np.diag(self.F))) == 0)
 
 
 def sgd_on_quadratic(H: np.ndarray, eta: float, B: float) -> LinearGaussian:
@@ -86,43 +82,9 @@ def simulate(dyn: LinearGaussian, n_paths: int, record: tuple[int, ...], rng: np
     record = tuple(sorted(set(int(s) for s in record)))
     if not record or record[0] < 0:
         raise ValueError("record steps must be non-negative")
-    d = dyn.dim
-    x = np.zeros((n_paths, d)) if x0 is None else np.array(np.broadcast_to(x0, (n_paths, d)), dtype=float)
-    records: list[np.ndarray] = []
-    diverged = np.zeros(n_paths, dtype=bool)
-    diag = dyn.diagonal
-    wanted = set(record)
-    a, f = np.diag(dyn.A).copy(), np.diag(dyn.F).copy()
-    AT, FT = dyn.A.T.copy(), dyn.F.T.copy()
-    block = max(1, BLOCK_NUMBERS // (n_paths * d))
-    z = np.empty((block, n_paths, d))
-    step, rec_i = 0, 0
-    with np.errstate(over="ignore", invalid="ignore"):
-        while rec_i < len(record):
-            while rec_i < len(record) and record[rec_i] == step:
-                records.append(x.copy())
-                rec_i += 1
-            if rec_i == len(record):
-                break
-            todo = min(block, record[-1] - step)
-            rng.standard_normal(out=z[:todo])
-            if diag:
-                z[:todo] *= f                      # scale the whole block in one pass
-            for k in range(todo):
-                if diag:
-                    x *= a
-                    x += z[k]
-                else:
-                    x = x @ AT + z[k] @ FT
-                if step + k + 1 in wanted:
-                    records.append(x.copy())
-                    rec_i += 1
-            step += todo
-            bad = ~np.isfinite(x).all(axis=1) | (np.abs(x) > BLOWUP).any(axis=1)
-            if bad.any():
-                diverged |= bad
-                x[bad] = 0.0                       # stop the overflow; the path stays flagged
-    return Paths(record, records, diverged)
+    x0 = np.zeros(dyn.dim) if x0 is None else x0
+    traj = run(LinearStep(dyn.A, dyn.F), x0, record[-1], rng, n_paths=n_paths, save=record)
+    return Paths(record, [traj.saved[s] for s in record], traj.diverged)
 
 
 def euler_maruyama_pair(H: np.ndarray, D: np.ndarray, t: float, n_coarse: int, n_paths: int,
@@ -137,30 +99,14 @@ def euler_maruyama_pair(H: np.ndarray, D: np.ndarray, t: float, n_coarse: int, n
     H = np.atleast_2d(np.asarray(H, dtype=float))
     D = np.atleast_2d(np.asarray(D, dtype=float))
     d = H.shape[0]
-    h = t / n_coarse
-    fine, coarse = langevin_euler(H, D, h / 2), langevin_euler(H, D, h)
-    Af, Ff, Ac, Gc = fine.A.T, fine.F.T, coarse.A.T, psd_sqrt(2 * D * h).T
-    xf = np.zeros((n_paths, d)) if x0 is None else np.array(x0, dtype=float)
-    xc = xf.copy()
-    block = max(1, BLOCK_NUMBERS // (2 * n_paths * d))
-    z = np.empty((block, 2, n_paths, d))
-    done = 0
-    with np.errstate(over="ignore", invalid="ignore"):
-        while done < n_coarse:
-            todo = min(block, n_coarse - done)
-            rng.standard_normal(out=z[:todo])
-            for k in range(todo):
-                z1, z2 = z[k, 0], z[k, 1]
-                xf = xf @ Af + z1 @ Ff
-                xf = xf @ Af + z2 @ Ff
-                xc = xc @ Ac + ((z1 + z2) / np.sqrt(2.0)) @ Gc
-            done += todo
-    bad = ~(np.isfinite(xf).all(axis=1) & np.isfinite(xc).all(axis=1)) \
-        | (np.abs(xf) > BLOWUP).any(axis=1) | (np.abs(xc) > BLOWUP).any(axis=1)
-    return xc, xf, bad
+    x0 = np.zeros((n_paths, d)) if x0 is None else np.array(np.broadcast_to(x0, (n_paths, d)), dtype=float)
+    traj = run(CoupledEulerStep(H, psd_sqrt(2 * D), t / n_coarse), np.concatenate([x0, x0], axis=1), n_coarse,
+               rng, save=(n_coarse,))
+    end = traj.saved[n_coarse]
+    return end[:, d:], end[:, :d], traj.diverged
 
 
-def _second_moments(p: np.ndarray) -> tuple[np.ndarray, list[str]]:
+def second_moments(p: np.ndarray) -> tuple[np.ndarray, list[str]]:
     """Per-path p_i^2 for each direction, then p_i p_j for i < j (which should average to 0)."""
     d = p.shape[1]
     cols = [p[:, i] ** 2 for i in range(d)]
@@ -183,8 +129,8 @@ def saddle_sde_second_moments(eigs, d_eigs, t: float, n_paths: int, rng: np.rand
     H, U = rotated_hessian(np.asarray(eigs, dtype=float), rng)
     D = (U * np.asarray(d_eigs, dtype=float)) @ U.T
     xc, xf, bad = euler_maruyama_pair(H, D, t, n_coarse, n_paths, rng)
-    fc, labels = _second_moments(xc @ U)
-    ff, _ = _second_moments(xf @ U)
+    fc, labels = second_moments(xc @ U)
+    ff, _ = second_moments(xf @ U)
     values = 2 * ff - fc
     return Sample(values, labels, float(bad.mean()),
                   {"discretization_bias": ff.mean(axis=0) - values.mean(axis=0)})
@@ -204,5 +150,8 @@ def saddle_sgd_second_moments(eigs, eta: float, B: float, T: int, n_paths: int, 
     saddle point: second moments along H's eigenvectors after T steps."""
     H, U = rotated_hessian(np.asarray(eigs, dtype=float), rng)
     paths = simulate(sgd_on_quadratic(H, eta, B), n_paths, (int(T),), rng)
-    values, labels = _second_moments(paths.records[-1] @ U)
+    values, labels = second_moments(paths.records[-1] @ U)
     return Sample(values, labels, paths.diverged_fraction)
+
+
+_second_moments = second_moments     # earlier name

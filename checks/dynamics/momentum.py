@@ -9,8 +9,9 @@ from typing import Callable
 
 import numpy as np
 
-from ..montecarlo import Sample
-from .linear import BLOCK_NUMBERS, BLOWUP, _second_moments, abs_matrix, euler_maruyama_pair, psd_sqrt, rotated_hessian
+from .linear import abs_matrix, euler_maruyama_pair, psd_sqrt, rotated_hessian, second_moments
+from .loop import OptimizerStep, run
+from .sample import Sample
 from .optimizers import Optimizer
 
 
@@ -51,34 +52,18 @@ def optimizer_on_saddle(make: Callable[[np.ndarray], Optimizer], eigs, B: float,
     F = psd_sqrt(C).T
     opt = make(C)
     record = (int(T),) if record is None else tuple(sorted(set(int(s) for s in record)))
-    x = np.zeros((n_paths, d))
-    diverged = np.zeros(n_paths, dtype=bool)
-    out: dict[int, np.ndarray] = {}
-    if 0 in record:
-        out[0] = x.copy()
-    block = max(1, BLOCK_NUMBERS // (n_paths * d))
-    z = np.empty((block, n_paths, d))
-    step = 0
-    with np.errstate(over="ignore", invalid="ignore"):
-        while step < record[-1]:
-            todo = min(block, record[-1] - step)
-            rng.standard_normal(out=z[:todo])
-            for k in range(todo):
-                x = opt.step(x, x @ H + z[k] @ F)
-                if step + k + 1 in record:
-                    out[step + k + 1] = x @ U
-            step += todo
-            bad = ~np.isfinite(x).all(axis=1) | (np.abs(x) > BLOWUP).any(axis=1)
-            if bad.any():
-                diverged |= bad
-                x[bad] = 0.0
-    return [out[s] for s in record], diverged
+
+    def gradient(x, rng):          # g = H theta + xi, xi ~ N(0, [H]^+/B)
+        return x @ H + rng.standard_normal(x.shape) @ F
+
+    traj = run(OptimizerStep(opt, gradient), np.zeros(d), record[-1], rng, n_paths=n_paths, save=record)
+    return [traj.saved[s] @ U for s in record], traj.diverged
 
 
 def optimizer_second_moments(make, eigs, B, T, n_paths, rng, exact=None, rotate=True) -> Sample:
     """Per-path squared displacement along each eigenvector (and cross products) after T steps."""
     (p,), bad = optimizer_on_saddle(make, eigs, B, T, n_paths, rng, rotate=rotate)
-    values, labels = _second_moments(p)
+    values, labels = second_moments(p)
     info = {}
     if exact is not None:
         ex = np.asarray(exact, dtype=float)

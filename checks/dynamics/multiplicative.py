@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .loop import run
+
 BLOCK = 1 << 20
 
 
@@ -63,21 +65,20 @@ def sharp_flat_sgd(lam: float, a: float, b: float, T: int, n_paths: int, rng: np
     """SGD on the 2-D landscape of `ziyin` Eq. (10) with x = +-1 (probability 1/2 each), from w ~ U[-1, 1]^2.
 
     The sampled gradient is (-2w1 + 4w1^3 + 12 w2^2 w1 + x b w1, -2w2 + 4w2^3 + 12 w1^2 w2 - 2a w2), Eq. (86).
-    Returns (w1, w2) after T steps; paths that overflow come back as nan.
+    Returns (w1, w2) after T steps; paths that overflow come back as nan (on the one stepping loop).
     """
     if w_init is None:
-        w1, w2 = rng.uniform(-1, 1, n_paths), rng.uniform(-1, 1, n_paths)
+        w = np.column_stack([rng.uniform(-1, 1, n_paths), rng.uniform(-1, 1, n_paths)])
     else:
-        w1, w2 = (np.array(v, dtype=float) for v in w_init)
-    block = max(1, BLOCK // n_paths)
-    done = 0
-    with np.errstate(over="ignore", invalid="ignore"):
-        while done < T:
-            todo = min(block, T - done)
-            xs = np.where(rng.random((todo, n_paths)) < 0.5, 1.0, -1.0)
-            for x in xs:
-                g1 = w1 * (-2 + 4 * w1 * w1 + 12 * w2 * w2 + x * b)
-                g2 = w2 * (-2 + 4 * w2 * w2 + 12 * w1 * w1 - 2 * a)
-                w1, w2 = w1 - lam * g1, w2 - lam * g2
-            done += todo
-    return w1, w2
+        w = np.column_stack([np.array(v, dtype=float) for v in w_init])
+
+    def step(w, rng):
+        x = np.where(rng.random(w.shape[0]) < 0.5, 1.0, -1.0)
+        w1, w2 = w[:, 0], w[:, 1]
+        g1 = w1 * (-2 + 4 * w1 * w1 + 12 * w2 * w2 + x * b)
+        g2 = w2 * (-2 + 4 * w2 * w2 + 12 * w1 * w1 - 2 * a)
+        return np.column_stack([w1 - lam * g1, w2 - lam * g2])
+
+    traj = run(step, w, int(T), rng, save=(int(T),))
+    end = traj.saved[int(T)]
+    return end[:, 0], end[:, 1]

@@ -16,11 +16,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from theory.claim import TheoryCheckError
-
-
-class OptimizerError(TheoryCheckError, ValueError):
-    pass
+class OptimizerError(ValueError):
+    """Hyperparameters or gradients an optimizer cannot take; the message names optimizer, parameter and
+    the assumption broken."""
 
 
 def _require(name: str, param: str, value: float, ok: bool, assumption: str) -> float:
@@ -123,17 +121,20 @@ def adam_style_momentum(lr: float, beta1: float = 0.9) -> HeavyBall:
 
 
 class Adam(Optimizer):
-    """Algorithm 1 as printed: bias-corrected m and v, theta -= eta m-hat / sqrt(v-hat + eps).
+    """Algorithm 1 of `adai` as printed: bias-corrected m and v, theta -= eta m-hat / sqrt(v-hat + eps).
 
-    Note the printed placement of eps inside the square root (not sqrt(v-hat) + eps).
+    ``eps_inside=True`` (the default) is the printed placement of eps inside the square root;
+    ``eps_inside=False`` is m-hat / (sqrt(v-hat) + eps), as `zhou` Eq. (3), Kingma & Ba and torch.optim.Adam.
     """
 
     name = "Adam"
 
-    def __init__(self, lr: float, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8):
+    def __init__(self, lr: float, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8,
+                 eps_inside: bool = True):
         self.beta1 = _unit_interval(self.name, "beta1", beta1)
         self.beta2 = _unit_interval(self.name, "beta2", beta2)
         self.eps = _require(self.name, "eps", eps, eps >= 0, "eps >= 0")
+        self.eps_inside = bool(eps_inside)
         super().__init__(lr)
 
     state_names = ("m", "v")
@@ -150,8 +151,9 @@ class Adam(Optimizer):
         self.v += (1 - self.beta2) * g * g
         m_hat = self.m / (1 - self.beta1 ** self.t)
         v_hat = self.v / (1 - self.beta2 ** self.t)
+        denom = np.sqrt(v_hat + self.eps) if self.eps_inside else np.sqrt(v_hat) + self.eps
         with np.errstate(divide="ignore", invalid="ignore"):
-            out = -self.lr * m_hat / np.sqrt(v_hat + self.eps)
+            out = -self.lr * m_hat / denom
         return np.where(m_hat == 0, 0.0, out)      # 0/0 (a zero gradient with eps = 0) is no move
 
 

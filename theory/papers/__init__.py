@@ -1,1 +1,1 @@
-"""One module per paper; each defines CLAIMS. Paper keys are those of shared/papers/README.md."""
+"""The papers theorycheck verifies: one folder per paper (metadata in its __init__.py, one module per section)."""

@@ -23,14 +23,15 @@ from typing import Any
 
 import sympy as sp
 
-from theory.claim import TheoryCheckError
-
-from .result import VERDICTS
-from .stats import Z_CRIT
+from checks.result import VERDICTS
+from checks.stats import Z_CRIT
+from theory.errors import TheoryCheckError
 
 # Evidence strength, weakest first: how a check decided.
 STRENGTH = {"not-checkable": 0, "montecarlo": 1, "mpmath": 2, "exact": 3, "proof": 4}
-VERDICT_CLASS = {"verified": "ok", "refuted": "bad", "inconclusive": "open", "not-checkable": "open"}
+VERDICT_CLASS = {"verified": "ok", "refuted": "bad", "inconclusive": "open", "not-checkable": "open",
+                 "depends-on-reading": "open", "error": "bad"}
+MARKER = ".theorycheck-site"          # written into every site folder: only such a folder is ever replaced
 
 
 class SiteError(TheoryCheckError):
@@ -442,8 +443,7 @@ class SiteSummary:
 def render_site(out: Path, reports: list[dict[str, Any]], meta: dict[str, Any], registry,
                 tables: dict[str, list[dict[str, Any]]]) -> SiteSummary:
     start = time.perf_counter()
-    if out.exists():
-        shutil.rmtree(out)
+    prepare_output(out)
     for sub in ("claims", "papers", "plots", "assets"):
         (out / sub).mkdir(parents=True, exist_ok=True)
     _write_assets(out / "assets")
@@ -472,8 +472,8 @@ def render_site(out: Path, reports: list[dict[str, Any]], meta: dict[str, Any], 
         links = []
         if claim.uses:
             links.append("Uses: " + ", ".join(_claim_link(u, 1, known) for u in claim.uses))
-        if claim.corrected is not None:
-            links.append("Corrected form: " + _claim_link(claim.corrected.id, 1, known))
+        for cid in registry.corrections_of(claim.id):
+            links.append("Corrected form: " + _claim_link(cid, 1, known))
         if claim.corrects:
             links.append("Corrects: " + _claim_link(claim.corrects, 1, known))
         used_by = [x["id"] for x in reports if r["id"] in registry.get(x["id"]).uses]
@@ -516,6 +516,24 @@ def render_site(out: Path, reports: list[dict[str, Any]], meta: dict[str, Any], 
     return SiteSummary(out, n_pages, n_plots, time.perf_counter() - start)
 
 
+def prepare_output(out: Path) -> None:
+    """Empty ``out`` for a new site only if it is a previous theorycheck site (it holds the marker file);
+    refuse any other non-empty folder, so nothing the tool did not write is ever deleted."""
+    if out.exists() and not out.is_dir():
+        raise SiteError(f"--out {out} is a file, not a folder")
+    if out.exists() and any(out.iterdir()):
+        if not (out / MARKER).is_file():
+            raise SiteError(f"--out {out} is not empty and is not a theorycheck site (no {MARKER} file): "
+                            "choose an empty or new folder; nothing was deleted")
+        for child in out.iterdir():
+            if child.is_dir() and not child.is_symlink():
+                shutil.rmtree(child)
+            else:
+                child.unlink()
+    out.mkdir(parents=True, exist_ok=True)
+    (out / MARKER).write_text("written by theorycheck docs build; this folder is replaced on the next build\n")
+
+
 def _counts_html(counts: Counter) -> str:
     return " ".join(f"{verdict_badge(v)} {counts.get(v, 0)}" for v in VERDICTS)
 
@@ -551,11 +569,11 @@ def _errata_body(reports, by_id, registry) -> str:
             continue
         claim = registry.get(r["id"])
         corr = ""
-        if claim.corrected is not None:
-            cr = by_id.get(claim.corrected.id)
-            corr = (f"<p>Corrected form (<a href='claims/{slug(claim.corrected.id)}.html'>{esc(claim.corrected.id)}</a>, "
-                    f"{verdict_badge(cr['status']) if cr else 'not run'}):</p>{math(claim.corrected.latex(), True)}")
-        else:
+        for cid in registry.corrections_of(claim.id):
+            cr, cc = by_id.get(cid), registry.get(cid)
+            corr += (f"<p>Corrected form (<a href='claims/{slug(cid)}.html'>{esc(cid)}</a>, "
+                     f"{verdict_badge(cr['status']) if cr else 'not run'}):</p>{math(cc.latex(), True)}")
+        if not corr:
             corr = "<p>No corrected form is given; see the claim's notes.</p>"
         items.append(f"""<section class="erratum"><h2><a href="claims/{slug(r['id'])}.html">{esc(r['id'])}</a> —
 {esc(r['location'])}</h2><p>{esc(r['title'])}</p><p>As printed:</p>{math(claim.latex(), True)}
@@ -627,11 +645,10 @@ def build(out: Path, seed: int, deep: bool = False, from_json: Path | None = Non
           log=print) -> SiteSummary:
     """Run the verification (or read a saved `verify --json` run), compute the plot tables, render."""
     _require_docs_extra()
+    from checks.base import RunContext
+    from checks.curves import tables_for
+    from checks.engine import run_claims, run_metadata
     from theory.registry import builtin_registry
-
-    from .base import RunContext
-    from .curves import tables_for
-    from .engine import run_claim, run_metadata
 
     registry = builtin_registry()
     claims = registry.select(pattern) if pattern else list(registry)
@@ -648,7 +665,7 @@ def build(out: Path, seed: int, deep: bool = False, from_json: Path | None = Non
         log(f"read {len(reports)} claims from {from_json}")
     else:
         log(f"verifying {len(claims)} claims (seed {seed}{', deep' if deep else ''}) ...")
-        reports = [run_claim(c, ctx).to_dict() for c in claims]
+        reports = [r.to_dict() for r in run_claims(claims, ctx, registry)]
         meta = run_metadata(ctx)
         log(f"  verified in {time.perf_counter() - t0:.1f} s")
     meta = {**meta, "commit": _git_commit()}

@@ -1,0 +1,56 @@
+"""Mutation self-test of a claim: run its checks against mutants of its statement with the same seeds.
+
+A verified claim's mutant is killed when one of its checks now fails. For a claim that is not verified, a
+mutant counts as read when any check's outcome or evidence changes. Simulations are replayed exactly
+from a cache (same inputs, same generator state), so a mutant costs only the comparisons; mutant
+comparisons are self-tests and do not count in the run's false-alarm budget.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from typing import Any
+
+from theory.mutants import mutants
+
+from .base import RunContext, SimulationCache
+from .result import FAIL, VERIFIED, CheckResult
+from .stats import ComparisonCounter
+
+
+def _fingerprint(r: CheckResult) -> str:
+    return json.dumps({"status": r.status, "details": r.details, "ce": r.counterexample}, sort_keys=True,
+                      default=str)
+
+
+def run_mutants(claim, ctx: RunContext, original_status: str) -> dict[str, Any]:
+    mctx = replace(ctx, cache=SimulationCache(), counter=ComparisonCounter(process=False))
+    baseline = [check.run(claim, mctx) for check in claim.checks]
+    base_prints = [_fingerprint(r) for r in baseline]
+    rows, tried, killed = [], 0, 0
+    for m in mutants(claim.statement, claim.regime):
+        row: dict[str, Any] = {"label": m.label, "kind": m.kind, "required": m.required}
+        if m.equivalent:
+            rows.append({**row, "outcome": "equivalent"})
+            continue
+        mc = claim.with_statement(m.statement)
+        outcome = "survived"
+        for check, before in zip(claim.checks, base_prints):
+            result = check.run(mc, mctx)
+            if original_status == VERIFIED:
+                if result.status == FAIL:
+                    outcome = f"killed by '{check.name}'"
+                    break
+            elif _fingerprint(result) != before:
+                outcome = f"read by '{check.name}'"
+                break
+        if m.required:
+            tried += 1
+            killed += outcome != "survived"
+        rows.append({**row, "outcome": outcome})
+    survivors = [r["label"] for r in rows if r["outcome"] == "survived" and r["required"]]
+    return {"tried": tried, "killed": killed, "survivors": survivors, "rows": rows,
+            "kill_rate": killed / tried if tried else None,
+            "statement_checked": killed > 0 if tried else None,
+            "scale_killed": {lab: next((r["outcome"] != "survived" for r in rows if r["label"] == lab), None)
+                             for lab in ("x1.05", "x1.2")}}

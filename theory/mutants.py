@@ -1,0 +1,226 @@
+"""Mutants of a statement: small deliberate errors that a claim's checks must notice.
+
+A check that never reads the statement cannot tell a typo from the printed formula. Running every check
+against these mutants, with the same seeds, shows which checks read the statement: a mutant is killed
+when the claim's verdict is no longer ``verified``.
+
+Kinds (applied to the side that carries the formula; for ``lhs = 0`` the left side):
+- ``scale``: the formula times 1.05 and times 1.2 (for an inequality: the bound tightened by 5% / 20%);
+- ``sign``: the sign of one term of a sum flipped (every sum in the expression tree);
+- ``exponent``: a numeric exponent p changed to p + 1;
+- ``swap``: a symbol exchanged with its neighbour of the same kind (same assumptions);
+- ``direction``: an inequality reversed.
+A mutant equal to the original (numerically, at random points) is ``equivalent`` and is not counted.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import sympy as sp
+
+from .model import BigO, Regime, drop_big_o
+
+MAX_PER_KIND = {"sign": 8, "exponent": 6, "swap": 4}
+
+
+@dataclass
+class Mutant:
+    label: str
+    kind: str
+    statement: Any
+    required: bool = True          # counted in the kill rate (tightening a loose bound is not)
+    equivalent: bool = False
+
+
+def _side(statement) -> tuple[str, Any, Callable[[Any], Any]]:
+    """(which side, the expression, a function rebuilding the statement from a new expression)."""
+    if isinstance(statement, sp.Equality) or isinstance(statement, sp.Rel):
+        lhs, rhs = statement.lhs, statement.rhs
+        rel = type(statement)
+
+        def rebuild_rhs(e):
+            return rel(lhs, e, evaluate=False)
+
+        def rebuild_lhs(e):
+            return rel(e, rhs, evaluate=False)
+
+        rhs_zero = _is_zero(rhs)
+        if rhs_zero and not _is_zero(lhs):
+            return "lhs", lhs, rebuild_lhs
+        return "rhs", rhs, rebuild_rhs
+    return "statement", statement, lambda e: e
+
+
+def _is_zero(e) -> bool:
+    if isinstance(e, sp.MatrixBase):
+        return all(x == 0 for x in e)
+    return e == 0
+
+
+def _with_o(expr, build: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """Mutate the formula, keep the O(...) term as printed."""
+    if not isinstance(expr, sp.Basic) or not expr.atoms(BigO):
+        return build
+    o_terms = sp.Add(*[a for a in sp.Add.make_args(expr) if a.has(BigO)])
+    return lambda e: build(e + o_terms)
+
+
+def mutants(statement: Any, regime: Regime | None = None, extra_symbols: tuple = ()) -> list[Mutant]:
+    side, expr, rebuild = _side(statement)
+    build = _with_o(expr, rebuild)
+    core = drop_big_o(expr)
+    out: list[Mutant] = []
+    inequality = isinstance(statement, sp.Rel) and not isinstance(statement, (sp.Equality, sp.Unequality))
+    if inequality:
+        out += _inequality_mutants(statement)
+    elif side == "lhs":
+        # lhs = 0: scaling the left side cannot change the truth of the statement
+        out += [Mutant(f"x{f}", "scale", build(core * sp.nsimplify(f)), equivalent=True) for f in ("1.05", "1.2")]
+    else:
+        out += [Mutant(f"x{f}", "scale", build(core * sp.nsimplify(f))) for f in ("1.05", "1.2")]
+    out += _sign_mutants(core, build)
+    out += _exponent_mutants(core, build)
+    out += _swap_mutants(core, build, statement, regime, extra_symbols)
+    _mark_equivalent(out, core, build, regime)
+    return out
+
+
+def _inequality_mutants(statement) -> list[Mutant]:
+    lhs, rhs = statement.lhs, statement.rhs
+    upper = isinstance(statement, (sp.StrictLessThan, sp.LessThan))
+    reverse = {sp.LessThan: sp.GreaterThan, sp.StrictLessThan: sp.StrictGreaterThan,
+               sp.GreaterThan: sp.LessThan, sp.StrictGreaterThan: sp.StrictLessThan}[type(statement)]
+    out = [Mutant("direction reversed", "direction", reverse(lhs, rhs, evaluate=False))]
+    for f in ("0.05", "0.2"):
+        shift = sp.nsimplify(f) * sp.Abs(drop_big_o(rhs))
+        tighter = rhs - shift if upper else rhs + shift
+        out.append(Mutant(f"bound tightened by {int(float(f) * 100)}%", "scale",
+                          type(statement)(lhs, tighter, evaluate=False), required=False))
+    return out
+
+
+def _nodes(expr) -> list[Any]:
+    if isinstance(expr, sp.MatrixBase):
+        return [n for e in expr for n in sp.preorder_traversal(e)]
+    return list(sp.preorder_traversal(expr)) if isinstance(expr, sp.Basic) else []
+
+
+def _replace_node(expr, node, new):
+    if isinstance(expr, sp.MatrixBase):
+        return expr.applyfunc(lambda e: e.xreplace({node: new}))
+    return expr.xreplace({node: new})
+
+
+def _sign_mutants(core, build) -> list[Mutant]:
+    out, seen = [], set()
+    adds = [n for n in _nodes(core) if isinstance(n, sp.Add)]
+    if not adds and not isinstance(core, sp.MatrixBase) and core != 0:
+        return [Mutant("sign of the formula flipped", "sign", build(-core))]
+    for node in adds:
+        for term in node.args:
+            if len(out) >= MAX_PER_KIND["sign"] or (node, term) in seen or term.has(BigO):
+                continue
+            seen.add((node, term))
+            new = sp.Add(*[(-a if a == term else a) for a in node.args], evaluate=False)
+            out.append(Mutant(f"sign of {sp.sstr(term)[:40]} flipped", "sign", build(_replace_node(core, node, new))))
+    return out
+
+
+def _exponent_mutants(core, build) -> list[Mutant]:
+    out = []
+    for node in _nodes(core):
+        if len(out) >= MAX_PER_KIND["exponent"]:
+            break
+        if isinstance(node, sp.Pow) and node.exp.is_Rational and not node.has(BigO):
+            new = sp.Pow(node.base, node.exp + 1, evaluate=False)
+            out.append(Mutant(f"exponent {node.exp} -> {node.exp + 1} in {sp.sstr(node)[:40]}", "exponent",
+                              build(_replace_node(core, node, new))))
+    return out
+
+
+def _kind(s: sp.Symbol) -> tuple:
+    return tuple(sorted((k, v) for k, v in s.assumptions0.items() if v is not None))
+
+
+def _swap_mutants(core, build, statement, regime, extra_symbols) -> list[Mutant]:
+    if not isinstance(core, sp.Basic) and not isinstance(core, sp.MatrixBase):
+        return []
+    free = sorted(core.free_symbols, key=lambda s: s.name)
+    pool = set(free) | set(getattr(statement, "free_symbols", set())) | set(extra_symbols)
+    if regime is not None:
+        pool |= set(regime.symbols)
+    pool = sorted(pool, key=lambda s: s.name)
+    out = []
+    for s in free:
+        same = [p for p in pool if p != s and _kind(p) == _kind(s)]
+        if not same or len(out) >= MAX_PER_KIND["swap"]:
+            continue
+        # the neighbour: the next symbol of the same kind in alphabetical order (cyclic)
+        later = [p for p in same if p.name > s.name]
+        n = later[0] if later else same[0]
+        swapped = core.xreplace({s: n, n: s}) if not isinstance(core, sp.MatrixBase) else \
+            core.applyfunc(lambda e: e.xreplace({s: n, n: s}))
+        out.append(Mutant(f"{s.name} <-> {n.name}", "swap", build(swapped)))
+    return out
+
+
+def _mark_equivalent(out: list[Mutant], core, build, regime: Regime | None) -> None:
+    """A mutant whose formula equals the original everywhere cannot be killed: mark it equivalent."""
+    original = _formula_side(build(core))
+    for m in out:
+        if m.equivalent or m.kind == "direction":
+            continue
+        mutated = _formula_side(m.statement)
+        if mutated is None or original is None:
+            continue
+        m.equivalent = _same_function(original, mutated, regime)
+
+
+def _formula_side(statement):
+    side, expr, _ = _side(statement)
+    return drop_big_o(expr)
+
+
+def _same_function(a, b, regime: Regime | None, n: int = 6) -> bool:
+    try:
+        diff = sp.Matrix(a) - sp.Matrix(b) if isinstance(a, sp.MatrixBase) else sp.sympify(a - b)
+    except (TypeError, ValueError, sp.SympifyError):
+        return False
+    entries = list(diff) if isinstance(diff, sp.MatrixBase) else [diff]
+    if all(sp.expand(e) == 0 for e in entries):
+        return True
+    free = set().union(*(e.free_symbols for e in entries))
+    if any(e.atoms(sp.core.function.AppliedUndef) or e.atoms(sp.Derivative) for e in entries):
+        try:
+            return all(sp.simplify(e) == 0 for e in entries)
+        except Exception:  # noqa: BLE001 - simplify can fail on exotic input: not proven equivalent
+            return False
+    boxes = {p.symbol: p for p in regime.params} if regime is not None else {}
+    rnd = random.Random(12345)
+    evaluated = 0
+    for _ in range(3 * n):
+        subs = {}
+        for s in free:
+            p = boxes.get(s)
+            v = rnd.uniform(p.low, p.high) if p is not None else rnd.uniform(0.3, 1.7)
+            if p is None and (s.is_negative or s.is_nonpositive):
+                v = -v
+            if s.is_integer:
+                v = max(1, round(v * 3))
+            subs[s] = v
+        try:
+            vals = [complex(sp.N(e.subs(subs), 30)) for e in entries]
+            scale = [abs(complex(sp.N(x.subs(subs), 30))) for x in
+                     (list(sp.Matrix(a)) if isinstance(a, sp.MatrixBase) else [a])]
+        except (TypeError, ValueError, ZeroDivisionError):
+            continue
+        if any(v != v for v in vals):   # nan
+            continue
+        evaluated += 1
+        if any(abs(v) > 1e-12 * max(1.0, max(scale, default=1.0)) for v in vals):
+            return False
+        if evaluated >= n:
+            return True
+    return evaluated > 0

@@ -1,0 +1,32 @@
+"""theorycheck: a symbolic-numeric verifier for published theorems about the training dynamics of SGD,
+momentum, Adam, AMSGrad and Adai.
+
+The public API, in one place (names load on first use, so ``import theorycheck`` is instant):
+
+    from theorycheck import claim, Claim, Param, Regime, Condition, Source, BigO
+    from theorycheck import SymbolicEquality, MonteCarloMean, ExactComparison, Sample, RunContext, run_claim
+"""
+from __future__ import annotations
+
+import importlib
+
+from theory.errors import RegimeError, TheoryCheckError, UnknownClaimError
+from theory.version import __version__
+
+_LAZY = {
+    **{n: "theory.model" for n in ("BigO", "Claim", "ClaimSpec", "Condition", "Param", "Regime", "Sampling",
+                                   "Source", "claim")},
+    **{n: "checks" for n in ("FormulaCheck", "RunContext", "Undecidable", "DEFAULT_PERTURBATIONS", "scaled",
+                             "stretched_density", "CheckResult", "SymbolicEquality", "AsymptoticOrder",
+                             "NotCheckable", "ExactComparison", "ExactOrder", "MonteCarloCheck", "MonteCarloMean",
+                             "MonteCarloDensity", "MonteCarloOrder", "Sample", "run_claim", "run_claims", "Curve")},
+    "Registry": "theory.registry", "load_file": "theory.registry",
+}
+
+__all__ = sorted(_LAZY) + ["RegimeError", "TheoryCheckError", "UnknownClaimError", "__version__"]
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'theorycheck' has no attribute {name!r}")
