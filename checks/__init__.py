@@ -4,7 +4,9 @@ Public API for attaching checks to claims (names load on first use):
     FormulaCheck                                               (the base of every check kind)
     SymbolicEquality, AsymptoticOrder, NotCheckable            (symbolic)
     ExactComparison, ExactOrder                                (exact solutions of the model)
-    MonteCarloMean, MonteCarloDensity, MonteCarloOrder, Sample (simulation)
+    MonteCarloMean, MonteCarloDensity, MonteCarloOrder,
+    MonteCarloFraction, Sample                                 (simulation)
+    BoundCheck                                                 (worst-case search for a bound)
     RunContext, run_claim                                      (running them)
 """
 from __future__ import annotations
@@ -20,6 +22,7 @@ _LAZY = {
     "ExactComparison": "checks.exact", "ExactOrder": "checks.exact",
     "MonteCarloCheck": "checks.montecarlo", "MonteCarloMean": "checks.montecarlo",
     "MonteCarloDensity": "checks.montecarlo", "MonteCarloOrder": "checks.montecarlo",
+    "MonteCarloFraction": "checks.montecarlo", "BoundCheck": "checks.bounds",
     "Sample": "checks.dynamics.sample", "run_claim": "checks.engine", "run_claims": "checks.engine",
     "Curve": "checks.curves",
 }

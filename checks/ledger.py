@@ -55,7 +55,10 @@ def _locked(path: Path) -> Iterator[None]:
 
 def update(path: Path, entries: dict[str, dict[str, Any]], meta: dict[str, Any]) -> None:
     """Merge entries into the ledger at path, atomically and under its lock."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise LedgerError(f"cannot write the ledger {path}: {e.strerror or e}") from None
     with _locked(path):
         claims = read(path)
         claims.update(entries)

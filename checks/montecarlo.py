@@ -18,7 +18,7 @@ from .dynamics.sample import Sample
 from .result import FAIL, INCONCLUSIVE, PASS, CheckResult
 from .stats import ALPHA, FAMILY_ALPHA, Z_CRIT, chi_square_gof, mean_estimate, weighted_slope, z_scores
 
-__all__ = ["MonteCarloCheck", "MonteCarloDensity", "MonteCarloMean", "MonteCarloOrder", "Sample"]
+__all__ = ["MonteCarloCheck", "MonteCarloDensity", "MonteCarloFraction", "MonteCarloMean", "MonteCarloOrder", "Sample"]
 
 
 class MonteCarloCheck(FormulaCheck):
@@ -283,3 +283,72 @@ class MonteCarloOrder(MonteCarloCheck):
                                "se": se_q, "rungs": rungs}
             rows.append(row)
         return rows, failure
+
+
+class MonteCarloFraction(MonteCarloCheck):
+    """Probabilities: the fraction of paths where an event happened against the claimed probability, by an
+    exact binomial test per observable and point (no normal approximation, so claims of probability 0 or 1
+    and small counts are tested correctly). ``simulate`` returns 0/1 indicators per path; ``predict(point, f)``
+    the claimed probabilities. A claimed probability of exactly 0 or 1 allows no miss at all; the evidence
+    states the smallest difference in probability the check could detect."""
+
+    form = "fraction"
+
+    def __init__(self, name, simulate, predict: Callable[[dict, Callable], Any], **kw):
+        super().__init__(name, simulate, **kw)
+        self.predict = predict
+
+    def _claimed(self, point, f, labels) -> np.ndarray:
+        p = np.asarray(self.predict(point, f), dtype=float).ravel()
+        if p.size != len(labels):
+            raise ValueError(f"predict gave {p.size} probabilities for {len(labels)} events")
+        return p
+
+    @staticmethod
+    def _p_value(k: int, n: int, p: float) -> float:
+        if not 0 <= p <= 1 or not np.isfinite(p):
+            return 0.0                                   # not a probability: rejected outright
+        from scipy.stats import binomtest
+
+        return float(binomtest(int(k), int(n), float(p)).pvalue)
+
+    def _run(self, claim, ctx: RunContext) -> CheckResult:
+        points, rng_sim, n_paths, expr, details = self.setup(claim, ctx)
+        f = self.lambdified(claim, expr)
+        cases = []
+        for point in points:
+            sample = self.sample(claim, ctx, point, n_paths, rng_sim)
+            v = sample.values
+            if not np.all((v == 0) | (v == 1)):
+                raise ValueError("a fraction check needs 0/1 indicators per path")
+            cases.append((point, sample.labels, v.sum(axis=0).astype(int), v.shape[0]))
+        rows, worst = [], None
+        for point, labels, ks, n in cases:
+            claimed = self._claimed(point, f, labels)
+            for j, label in enumerate(labels):
+                p = self._p_value(ks[j], n, claimed[j])
+                ctx.counter.add(1)
+                row = {"params": point, "observable": label, "claimed": float(claimed[j]),
+                       "observed": float(ks[j] / n), "k": int(ks[j]), "n": int(n), "p_value": p,
+                       "misses_allowed": 0 if claimed[j] in (0.0, 1.0) else None}
+                rows.append(row)
+                if p < ALPHA and (worst is None or p < worst["p_value"]):
+                    worst = row
+        details["rows"] = rows
+        # the smallest shift of a probability near 1/2 the test would see at this n (normal approximation)
+        n_min = min(n for _, _, _, n in cases)
+        details["min_detectable_difference"] = float(Z_CRIT * 0.5 / np.sqrt(n_min))
+        details["self_test"] = []
+        for plabel, perturb in self.perturbations:
+            g = self.lambdified(claim, perturb(expr))
+            pmax = 0.0
+            for point, labels, ks, n in cases:
+                right, wrong = self._claimed(point, f, labels), self._claimed(point, g, labels)
+                for j in range(len(labels)):
+                    if abs(wrong[j] - right[j]) > 1e-12:
+                        pmax = max(pmax, self._p_value(ks[j], n, wrong[j]))
+            details["self_test"].append({"perturbation": plabel, "max_p_value": pmax, "rejected": pmax < ALPHA})
+        method = f"exact binomial test per event, p >= {ALPHA:.1e}"
+        if worst is not None:
+            return CheckResult(self.kind, self.name, FAIL, method, details, dict(worst))
+        return with_power(self.kind, self.name, method, details)

@@ -1,14 +1,18 @@
-"""The command line as a user meets it."""
+"""The command line as a user meets it: reading commands, verify, the ledger, claim files, errors."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
-from checks.cli import main
+from theorycheck.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
 
 USER_FILE = textwrap.dedent('''
     """Two claims about the Ornstein-Uhlenbeck process dx = -k x dt + sqrt(2 D) dW, x(0) = 0."""
@@ -31,11 +35,48 @@ USER_FILE = textwrap.dedent('''
         return Claim(id=cid, source=src, title="OU variance", statement=sp.Eq(sp.Symbol("V"), rhs),
                      regime=regime, checks=[
                          SymbolicEquality("solves V' = 2D - 2kV, V(0) = 0",
-                                          sp.diff(rhs, t) - (2 * D - 2 * k * rhs) + rhs.subs(t, 0), 0),
+                                          lambda c: sp.diff(c.formula, t) - (2 * D - 2 * k * c.formula)
+                                          + c.formula.subs(t, 0), 0),
                          MonteCarloMean("Euler-Maruyama", simulate, predict)])
 
     CLAIMS = [make("mine.eq1", D / k * (1 - sp.exp(-2 * k * t))),
               make("mine.eq2", D / k * (1 - sp.exp(-k * t)))]
+''')
+
+BROKEN_SIMULATORS = textwrap.dedent('''
+    import numpy as np
+    import sympy as sp
+    from theorycheck import claim, Claim, Param, Regime, MonteCarloMean, SymbolicEquality, Sample
+
+    a = sp.Symbol("a", positive=True)
+    R = Regime((Param(a, 1, 2),))
+
+    def nan_sim(point, n, rng):
+        v = np.ones((n, 1)); v[3] = np.nan
+        return Sample(v, ["x"])
+
+    def raising_sim(point, n, rng):
+        raise ZeroDivisionError("my simulator broke")
+
+    @claim("mine.nan", "Eq. (1)", "a simulator returning NaN")
+    def nan_claim():
+        return Claim(statement=sp.Eq(sp.Symbol("y"), a), regime=R,
+                     checks=[MonteCarloMean("nan", nan_sim, lambda p, f: [f(**p)], n_paths=100)])
+
+    @claim("mine.raises", "Eq. (2)", "a simulator that raises")
+    def raising_claim():
+        return Claim(statement=sp.Eq(sp.Symbol("y"), a), regime=R,
+                     checks=[MonteCarloMean("raises", raising_sim, lambda p, f: [f(**p)], n_paths=100)])
+
+    @claim("mine.array", "Eq. (3)", "a simulator returning an array")
+    def array_claim():
+        return Claim(statement=sp.Eq(sp.Symbol("y"), a), regime=R,
+                     checks=[MonteCarloMean("array", lambda p, n, rng: np.ones((n, 1)), lambda p, f: [f(**p)])])
+
+    @claim("mine.fine", "Eq. (4)", "an identity that holds")
+    def fine():
+        return Claim(statement=sp.Eq(sp.Symbol("y"), 2 * a), regime=R, about="algebra",
+                     checks=[SymbolicEquality("a + a", a + a, lambda c: c.formula)])
 ''')
 
 
@@ -45,12 +86,19 @@ def run(capsys, *argv):
     return code, out.out, out.err
 
 
+# --- reading commands ---------------------------------------------------------------------------------------
 def test_list_shows_every_claim_with_location_and_status(capsys):
     code, out, _ = run(capsys, "list")
     assert code == 0
     lines = out.strip().splitlines()
     assert any(line.startswith("adai.thm1 ") and "Theorem 1" in line and "verified" in line for line in lines)
     assert any(line.startswith("adai.eq11 ") and "refuted" in line for line in lines)
+
+
+def test_list_never_imports_sympy():
+    code = ("import sys; from theorycheck.cli import main; main(['list']); "
+            "assert 'sympy' not in sys.modules and 'numpy' not in sys.modules, 'list imported the math stack'")
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, cwd=ROOT)
 
 
 def test_list_pattern(capsys):
@@ -62,7 +110,8 @@ def test_list_pattern(capsys):
 def test_show_names_regime_and_checks(capsys):
     code, out, _ = run(capsys, "show", "adai.thm1.sgd")
     assert code == 0
-    assert "|H_i| eta T << 1" in out and "[montecarlo]" in out and "recorded verdict: verified" in out
+    assert "|H_i| eta T << 1" in out and "[montecarlo/model]" in out and "recorded verdict: verified" in out
+    assert "Eq(" not in out                                  # pretty-printed, not SymPy's repr
 
 
 def test_latex_prints_printed_and_corrected_forms(capsys):
@@ -78,10 +127,16 @@ def test_unknown_id_suggests_closest(capsys):
     assert "unknown claim id 'adai.thm11'" in err and "adai.thm1" in err
 
 
-def test_eval_refuses_parameters_outside_the_regime(capsys):
+def test_eval_refuses_what_the_paper_does_not_assume(capsys):
     code, _, err = run(capsys, "eval", "adai.eq21", "H=0.5", "eta=-0.1", "B=32", "T=10")
     assert code == 2
     assert "adai.eq21" in err and "eta" in err and "eta > 0" in err
+
+
+def test_eval_does_not_enforce_sampling_ranges(capsys):
+    """Theorem 1 holds for any H: the box checks sample from is not an assumption of the paper."""
+    code, out, _ = run(capsys, "eval", "adai.thm1", "H=50", "D=0.1", "t=1")
+    assert code == 0 and float(out.split(":")[1]) == pytest.approx(0.1 / 50 * (1 - 2.718281828459045 ** -100))
 
 
 def test_eval_prints_formula_value(capsys):
@@ -90,18 +145,29 @@ def test_eval_prints_formula_value(capsys):
     assert float(out.split(":")[1]) == pytest.approx(0.1 / -0.5 * (1 - 2.718281828459045 ** 1))
 
 
+def test_version_and_module_entry_point():
+    out = subprocess.run([sys.executable, "-m", "theorycheck", "--version"], capture_output=True, text=True,
+                         check=True, cwd=ROOT).stdout
+    assert out.startswith("theorycheck ")
+
+
+# --- verify --------------------------------------------------------------------------------------------------
 def test_verify_json_fields(capsys):
     code, out, _ = run(capsys, "verify", "adai.eq1[19]", "--json")
     assert code == 0
     claims = json.loads(out)["claims"]
     assert [c["id"] for c in claims] == ["adai.eq11", "adai.eq19"]
     for c in claims:
-        assert {"id", "paper", "location", "status", "statement_latex", "checks", "corrected"} <= set(c)
+        assert {"id", "paper", "location", "status", "statement_latex", "checks", "about"} <= set(c)
         for chk in c["checks"]:
-            assert {"kind", "status", "method", "details"} <= set(chk)
-    eq11 = claims[0]
-    assert eq11["status"] == "refuted" and eq11["corrected"]["id"] == "adai.eq11.corrected"
-    assert eq11["counterexample"]["params"]
+            assert {"kind", "status", "method", "details", "form", "evidence"} <= set(chk)
+    assert claims[0]["status"] == "refuted" and claims[0]["counterexample"]["params"]
+
+
+def test_verify_streams_one_line_per_claim(capsys):
+    code, out, _ = run(capsys, "verify", "adai.eq1[234]")
+    lines = out.splitlines()
+    assert code == 0 and sum(line.startswith("verified") for line in lines) == 3
 
 
 def test_verify_user_file_gives_verified_and_refuted(tmp_path, capsys):
@@ -113,15 +179,92 @@ def test_verify_user_file_gives_verified_and_refuted(tmp_path, capsys):
     assert status == {"mine.eq1": "verified", "mine.eq2": "refuted"}
 
 
-def test_verify_strict_fails_when_a_verdict_changes(tmp_path, capsys, monkeypatch):
-    import checks.cli as cli
+def test_fail_on_for_ci(tmp_path, capsys):
+    path = tmp_path / "my_claims.py"
+    path.write_text(USER_FILE)
+    code, _, _ = run(capsys, "verify", str(path), "--fail-on", "refuted", "-q")
+    assert code == 1
+    code, _, err = run(capsys, "verify", str(path), "--fail-on", "wrong")
+    assert code == 2 and "unknown verdict" in err
 
-    ledger = {"adai.eq19": {"status": "refuted", "checks": ["fail"]}}
-    monkeypatch.setattr(cli, "load_ledger", lambda: ledger)
-    code, _, err = run(capsys, "verify", "adai.eq19", "--strict")
-    assert code == 3 and "adai.eq19 was recorded refuted, now verified" in err
-    code, _, _ = run(capsys, "verify", "adai.eq19")
+
+def test_broken_simulators_are_errors_and_the_run_goes_on(tmp_path, capsys):
+    """NaN, an exception, a wrong return type: each an `error` naming the claim and the check, never a verdict
+    about the claim; the other claims of the run still get theirs."""
+    path = tmp_path / "broken.py"
+    path.write_text(BROKEN_SIMULATORS)
+    code, out, _ = run(capsys, "verify", str(path), "--json")
+    claims = {c["id"]: c for c in json.loads(out)["claims"]}
+    assert claims["mine.fine"]["status"] == "verified"
+    for cid, words in (("mine.nan", "NaN"), ("mine.raises", "my simulator broke"), ("mine.array", "expected a Sample")):
+        assert claims[cid]["status"] == "error", cid
+        assert cid in claims[cid]["reason"] and words in claims[cid]["reason"]
+    assert code == 0                                        # the user's faults, not the tool's
+
+
+def test_verify_strict_fails_when_a_verdict_changes(tmp_path, capsys):
+    path = tmp_path / "my_claims.py"
+    path.write_text(USER_FILE)
+    ledger = tmp_path / "mine.lock"
+    ledger.write_text(json.dumps({"claims": {"mine.eq1": {"status": "refuted", "checks": {}}}}))
+    code, _, err = run(capsys, "verify", str(path), "--strict", "--ledger", str(ledger), "-q")
+    assert code == 3 and "mine.eq1 was recorded refuted, now verified" in err
+
+
+def test_record_goes_to_the_users_ledger_not_the_package(tmp_path, capsys, monkeypatch):
+    path = tmp_path / "my_claims.py"
+    path.write_text(USER_FILE)
+    monkeypatch.chdir(tmp_path)
+    before = (ROOT / "theory/papers/adai/ledger.json").read_text()
+    code, _, _ = run(capsys, "verify", str(path), "--record", "-q")
     assert code == 0
+    recorded = json.loads((tmp_path / "theorycheck.lock").read_text())["claims"]
+    assert set(recorded) == {"mine.eq1", "mine.eq2"}
+    assert (ROOT / "theory/papers/adai/ledger.json").read_text() == before
+
+
+def test_record_refuses_a_single_point_run(capsys):
+    code, _, err = run(capsys, "verify", "adai.thm1", "--at", "H=0.5,D=0.1,t=1", "--record")
+    assert code == 2 and "--record refuses" in err
+
+
+def test_record_on_a_read_only_ledger_is_a_clear_error(tmp_path, capsys):
+    path = tmp_path / "my_claims.py"
+    path.write_text(USER_FILE.replace("make(\"mine.eq2\", D / k * (1 - sp.exp(-k * t)))", ""))
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")                     # a ledger path below a file cannot be written, even by root
+    code, _, err = run(capsys, "verify", str(path), "--record", "--ledger", str(blocker / "x.lock"), "-q")
+    assert code == 2 and "cannot write the ledger" in err
+
+
+def test_concurrent_ledger_writers_lose_nothing(tmp_path):
+    """Four processes recording 20 entries each into one ledger: all 80 survive, and readers never see half a file."""
+    script = textwrap.dedent('''
+        import sys
+        from pathlib import Path
+        from checks.ledger import update
+        path, w = Path(sys.argv[1]), int(sys.argv[2])
+        for i in range(20):
+            update(path, {f"w{w}.e{i}": {"status": "verified", "checks": {}}}, {"writer": w})
+    ''')
+    ledger = tmp_path / "ledger.json"
+    procs = [subprocess.Popen([sys.executable, "-c", script, str(ledger), str(w)], cwd=ROOT) for w in range(4)]
+    for p in procs:
+        assert p.wait(timeout=120) == 0
+    assert len(json.loads(ledger.read_text())["claims"]) == 80
+
+
+def test_at_rejects_names_no_claim_has(capsys):
+    code, _, err = run(capsys, "verify", "adai.thm1", "--at", "H=0.5,D=0.1,zeta=1")
+    assert code == 2 and "zeta" in err
+
+
+def test_at_accepts_ascii_names_for_tex_symbols():
+    from theory.model import Param, Regime
+    import sympy as sp
+
+    vbar = sp.Symbol(r"\bar{v}", positive=True)
+    assert Regime((Param(vbar, 0.1, 1),)).validate({"vbar": "0.5"}, "x.eq1") == {r"\bar{v}": 0.5}
 
 
 def test_bad_user_file_is_a_clear_error(tmp_path, capsys):
@@ -131,40 +274,70 @@ def test_bad_user_file_is_a_clear_error(tmp_path, capsys):
     assert code == 2 and "could not load claims" in err and "ZeroDivisionError" in err
 
 
+def test_bad_param_is_a_clear_error(tmp_path, capsys):
+    path = tmp_path / "bad_param.py"
+    path.write_text("import sympy as sp\nfrom theorycheck import Param\nx = sp.Symbol('x')\nP = Param(x, 2, 1)\n")
+    code, _, err = run(capsys, "verify", str(path))
+    assert code == 2 and "Param x" in err and "low <= high" in err
+
+
+def test_claim_file_imports_a_helper_module_beside_it(tmp_path, capsys):
+    (tmp_path / "my_models.py").write_text("import sympy as sp\nRATE = sp.Rational(1, 2)\n")
+    (tmp_path / "claims.py").write_text(textwrap.dedent('''
+        import sympy as sp
+        from theorycheck import claim, Claim, Param, Regime, SymbolicEquality
+        from my_models import RATE
+        a = sp.Symbol("a", positive=True)
+
+        @claim("mine.eq9", "Eq. (9)", "half of a")
+        def eq9():
+            return Claim(statement=sp.Eq(sp.Symbol("y"), RATE * a), regime=Regime((Param(a, 1, 2),)), about="algebra",
+                         checks=[SymbolicEquality("a/2", a / 2, lambda c: c.formula)])
+    '''))
+    code, out, _ = run(capsys, "verify", str(tmp_path / "claims.py"), "--json")
+    assert code == 0 and json.loads(out)["claims"][0]["status"] == "verified"
+
+
 def test_verify_at_point_outside_regime(capsys):
     code, _, err = run(capsys, "verify", "adai.thm1", "--at", "H=0.5,D=0.1,t=-1")
     assert code == 2 and "t > 0" in err
 
 
-def test_readme_example_verifies(tmp_path, capsys):
-    from pathlib import Path
+def test_ctrl_c_prints_what_finished_and_exits_130(monkeypatch, capsys):
+    import checks.engine as engine
 
-    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    real = engine.run_claim
+    calls = []
+
+    def interrupt_second(claim, ctx):
+        calls.append(claim.id)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(claim, ctx)
+
+    monkeypatch.setattr(engine, "run_claim", interrupt_second)
+    code, _, err = run(capsys, "verify", "adai.eq1[234]")
+    assert code == 130 and "1 of 3 claims finished" in err
+
+
+def test_mutants_are_reported_per_claim(capsys):
+    code, out, _ = run(capsys, "verify", "adai.eq19", "--mutants", "--json")
+    m = json.loads(out)["claims"][0]["mutants"]
+    assert code == 0 and m["tried"] >= 4 and m["killed"] == m["tried"] and m["statement_checked"] is True
+
+
+def test_readme_quick_start_is_two_lines():
+    readme = (ROOT / "README.md").read_text()
+    block = readme.split("## Quick start", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
+    lines = [line for line in block.splitlines() if line.strip()]
+    assert len(lines) == 2 and "theorycheck verify" in lines[0] and "pytest" in lines[1]
+
+
+def test_readme_example_verifies(tmp_path, capsys):
+    readme = (ROOT / "README.md").read_text()
     code = readme.split("```python\n", 1)[1].split("```", 1)[0]
     path = tmp_path / "readme_claims.py"
     path.write_text(code)
     rc, out, _ = run(capsys, "verify", str(path), "--json")
     assert rc == 0
     assert [c["status"] for c in json.loads(out)["claims"]] == ["verified"]
-
-
-def test_readme_quick_start_is_two_lines():
-    from pathlib import Path
-
-    readme = (Path(__file__).parents[1] / "README.md").read_text()
-    block = readme.split("## Quick start", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
-    lines = [line for line in block.splitlines() if line.strip()]
-    assert len(lines) == 2 and "theorycheck verify" in lines[0] and "pytest" in lines[1]
-
-
-def test_table_csv_has_equal_columns():
-    out = subprocess.run([sys.executable, "-m", "checks.cli", "table", "adai.eq31", "--csv"], capture_output=True,
-                         text=True, check=True).stdout.splitlines()
-    header = out[0].split(",")
-    assert header[0] == "T" and "exact recursion" in header
-    assert all(len(line.split(",")) == len(header) for line in out[1:]) and len(out) > 10
-
-
-def test_table_for_a_claim_without_one_is_a_clear_error():
-    r = subprocess.run([sys.executable, "-m", "checks.cli", "table", "adai.eq2"], capture_output=True, text=True)
-    assert r.returncode == 2 and "has no plot-ready table" in r.stderr

@@ -19,7 +19,7 @@ _LAZY = {
     **{n: "checks" for n in ("FormulaCheck", "RunContext", "Undecidable", "DEFAULT_PERTURBATIONS", "scaled",
                              "stretched_density", "CheckResult", "SymbolicEquality", "AsymptoticOrder",
                              "NotCheckable", "ExactComparison", "ExactOrder", "MonteCarloCheck", "MonteCarloMean",
-                             "MonteCarloDensity", "MonteCarloOrder", "Sample", "run_claim", "run_claims", "Curve")},
+                             "MonteCarloDensity", "MonteCarloOrder", "MonteCarloFraction", "BoundCheck", "Sample", "run_claim", "run_claims", "Curve")},
     "Registry": "theory.registry", "load_file": "theory.registry",
 }
 

@@ -208,6 +208,11 @@ def _check_at_names(reg, ids, at) -> None:
     """--at names must be parameters of at least one selected claim; a claim without numeric checks is told."""
     if at is None:
         return
+    for cid in ids:               # a point that breaks what a claim assumes is refused before anything runs
+        regime = reg.get(cid).regime
+        mine = {k: v for k, v in at.items() if any(k in (p.name, p.ascii) for p in regime.params)}
+        if mine:
+            regime.validate(mine, cid, require_all=False)
     known = set()
     for cid in ids:
         known |= {p.name for p in reg.get(cid).regime.params} | {p.ascii for p in reg.get(cid).regime.params}
