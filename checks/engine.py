@@ -53,10 +53,12 @@ def run_claim(claim, ctx: RunContext) -> ClaimReport:
 
 
 def run_claims(claims: Iterable[Any], ctx: RunContext, registry=None,
-               on_report: Callable[[ClaimReport], None] | None = None) -> list[ClaimReport]:
+               on_report: Callable[[ClaimReport], None] | None = None, jobs: int = 1, mutants: bool = False,
+               on_done: Callable[[ClaimReport], None] | None = None) -> list[ClaimReport]:
     """Run claims in order; a statement read several ways gets the combined verdict of its readings
-    (readings not in the selection are run too, and reported)."""
-    reports: dict[str, ClaimReport] = {}
+    (readings not in the selection are run too, and reported). ``jobs > 1`` runs claims in worker processes
+    with the same verdicts. ``mutants`` adds each claim's mutation self-test. ``on_report`` sees each report
+    in order once its verdict is final; ``on_done`` sees each claim as soon as it finishes (any order)."""
     order = list(claims)
     if registry is not None:
         wanted = {c.id for c in order}
@@ -65,9 +67,24 @@ def run_claims(claims: Iterable[Any], ctx: RunContext, registry=None,
                 if rid not in wanted:
                     order.insert(order.index(c), registry.get(rid))
                     wanted.add(rid)
+    if jobs > 1 and len(order) > 1:
+        from .parallel import run_parallel
+
+        reports = run_parallel(order, ctx, registry, jobs, mutants, on_done)
+    else:
+        reports = {}
+        for c in order:
+            report = run_claim(c, ctx)
+            if mutants:
+                from .mutation import run_mutants
+
+                report.mutants = run_mutants(c, ctx, report.verdict.status)
+            reports[c.id] = report
+            if on_done is not None:
+                on_done(report)
+    out = []
     for c in order:
-        report = run_claim(c, ctx)
-        reports[c.id] = report
+        report = reports[c.id]
         if registry is not None:
             readings = {rid: reports[rid].verdict for rid in registry.readings_of(c.id) if rid in reports}
             if readings:
@@ -75,7 +92,8 @@ def run_claims(claims: Iterable[Any], ctx: RunContext, registry=None,
                 report.readings = {rid: v.status for rid, v in readings.items()}
         if on_report is not None:
             on_report(report)
-    return list(reports.values())
+        out.append(report)
+    return out
 
 
 def run_metadata(ctx: RunContext) -> dict[str, Any]:

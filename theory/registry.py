@@ -111,6 +111,7 @@ class Registry:
         self._entries: dict[str, Entry] = {}
         self._claims: dict[str, Any] = {}
         self.papers: dict[str, Paper] = {}
+        self.files: list[str] = []          # claim files added, in order (worker processes load the same)
 
     # --- building the index ----------------------------------------------------------------------------
     @classmethod
@@ -145,6 +146,7 @@ class Registry:
     def add_file(self, path: str | Path) -> list[str]:
         """Load a claim file (or every claim file of a folder) and return the ids it defines."""
         added = []
+        self.files.append(str(Path(path).resolve()))
         for claim in load_file(path):
             self.add(claim, str(path))
             added += [c.id for c in claim.all_claims()]
