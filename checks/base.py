@@ -11,15 +11,18 @@ import hashlib
 import time
 import traceback
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import sympy as sp
 
 from theory.errors import TheoryCheckError
 
+from .dynamics.optimizers import CONVENTION
+from .dynamics.optimizers import current_convention as optimizer_convention  # noqa: F401  (for claims)
 from .dynamics.sample import Sample, SimulationError
 from .result import ERROR, INCONCLUSIVE, CheckResult
 from .stats import ComparisonCounter
@@ -39,7 +42,7 @@ class RunContext:
     deep: bool = False
     at: dict[str, Any] | None = None            # a user-given parameter point for numeric checks
     counter: ComparisonCounter = field(default_factory=ComparisonCounter)
-    cache: "SimulationCache | None" = None       # replays simulations exactly (mutant runs)
+    cache: SimulationCache | None = None       # replays simulations exactly (mutant runs)
     convention: str = "paper"                    # optimizer convention the claims are checked under
 
     def seed_sequence(self, claim_id: str, check_name: str | int) -> np.random.SeedSequence:
@@ -55,7 +58,7 @@ class SimulationCache:
     restores the state after the call, so a cached run is indistinguishable from running again."""
 
     def __init__(self) -> None:
-        self._store: dict[str, tuple[Any, dict]] = {}
+        self._store: dict[str, tuple[Any, Any]] = {}
 
     @staticmethod
     def key(tag: str, args: Any, rng: np.random.Generator | None) -> str:
@@ -110,6 +113,7 @@ class FormulaCheck:
 
     def run(self, claim, ctx: RunContext, index: int | None = None) -> CheckResult:
         start = time.perf_counter()
+        convention = CONVENTION.set(ctx.convention)     # optimizers built via for_convention follow the run
         try:
             result = self._run(claim, ctx)
             if not isinstance(result, CheckResult):
@@ -120,8 +124,10 @@ class FormulaCheck:
             raise
         except (SimulationError, TheoryCheckError) as e:
             result = self.error(claim, e, user=True)
-        except Exception as e:  # noqa: BLE001 - isolation: any fault of one check is reported, the run goes on
+        except Exception as e:
             result = self.error(claim, e, user=False)
+        finally:
+            CONVENTION.reset(convention)
         result.form = result.form or self.form
         result.evidence = self.evidence
         result.seconds = time.perf_counter() - start

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import math
 import time
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 import sympy as sp
@@ -24,7 +25,7 @@ from scipy import optimize, stats
 from theory.model import Param
 
 from .base import FormulaCheck, RunContext, Undecidable, check_sample
-from .result import FAIL, INCONCLUSIVE, PASS, CheckResult
+from .result import FAIL, INCONCLUSIVE, CheckResult
 from .stats import ALPHA
 
 UPPER = (sp.LessThan, sp.StrictLessThan)
@@ -71,6 +72,7 @@ class BoundCheck(FormulaCheck):
         if self.exact is not None:
             return float(self.cached(ctx, claim, "exact", self.exact, (dict(point),))), 0.0
         rng = np.random.default_rng(seed)
+        assert self.simulate is not None
         sample = check_sample(self.cached(ctx, claim, "simulate", self.simulate, (dict(point), n_paths), rng),
                               claim, self.name)
         if sample.diverged_fraction > 0:
@@ -181,7 +183,7 @@ class BoundCheck(FormulaCheck):
 
         try:
             probe()
-        except Exception:  # noqa: BLE001 - hypothesis may give up on a narrow regime; DE still stands
+        except Exception:
             pass
         return count[0]
 

@@ -97,7 +97,7 @@ def _with_test_functions(lhs, rhs, regime, rng, n_points, digits) -> Decision:
     functions named); agreement for every test function is numeric evidence, not a proof."""
     funcs = sorted({type(f) for e in (lhs, rhs) for f in sp.sympify(e).atoms(AppliedUndef)}, key=str)
     used = []
-    for k in range(N_TEST_FUNCTIONS):
+    for _ in range(N_TEST_FUNCTIONS):
         repl, shown = {}, {}
         for F in funcs:
             nargs = max(len(a.args) for e in (lhs, rhs) for a in sp.sympify(e).atoms(AppliedUndef) if type(a) is F)
@@ -133,7 +133,7 @@ def _numeric(lhs, rhs, diff, regime, rng, n_points, digits) -> Decision:
     method = f"mpmath ({n_points} points, {digits} digits)"
     tol = mpmath.mpf(10) ** (-(digits - 8))
     worst, evaluated, raised = 0.0, 0, []
-    for i, point in enumerate(points):
+    for point in points:
         try:
             low = _values(f_lhs, f_rhs, point, symbols, digits + 10)
             high = _values(f_lhs, f_rhs, point, symbols, 2 * digits + 20)

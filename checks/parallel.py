@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import replace
-from typing import Any, Callable
+from typing import Any
 
 from .base import RunContext
 from .result import CheckResult, Verdict
 from .stats import ComparisonCounter
 
-_WORKER: dict[str, Any] = {}
+_WORKER: dict[tuple[str, ...], Any] = {}
 
 
 def default_jobs() -> int:

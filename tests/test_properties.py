@@ -10,11 +10,12 @@ from __future__ import annotations
 import zlib
 
 import pytest
-from hypothesis import given, strategies as st
+from conftest import registry
+from hypothesis import given
+from hypothesis import strategies as st
 
 from checks.base import RunContext
 from checks.result import INCONCLUSIVE, PASS
-from conftest import registry
 from theory.errors import RegimeError
 from theorycheck.cli import ledger_for
 
@@ -64,5 +65,5 @@ def test_condition_violation_is_named():
 
 
 def test_unknown_parameter_is_named():
-    with pytest.raises(RegimeError, match="unknown parameter.*zeta"):
+    with pytest.raises(RegimeError, match=r"unknown parameter.*zeta"):
         REGISTRY.get("adai.thm1").evaluate({"H": 0.5, "D": 0.1, "t": 1, "zeta": 2})

@@ -5,9 +5,9 @@ import numpy as np
 import sympy as sp
 
 from checks import AsymptoticOrder, RunContext, SymbolicEquality
+from checks.equality import decide_equal
 from checks.result import FAIL, PASS
 from theory import Claim, Param, Regime, Source
-from checks.equality import decide_equal
 
 x = sp.Symbol("x", positive=True)
 eps = sp.Symbol("epsilon", positive=True)
@@ -41,7 +41,8 @@ def test_tiny_difference_is_not_rounding():
 
 
 def _claim(rhs, checks):
-    return Claim(id="test.eq1", source=Source("test", "test", "Eq. (1)"), title="t", statement=sp.Eq(sp.Symbol("y"), rhs),
+    return Claim(id="test.eq1", source=Source("test", "test", "Eq. (1)"), title="t",
+                 statement=sp.Eq(sp.Symbol("y"), rhs),
                  regime=REGIME, checks=checks)
 
 

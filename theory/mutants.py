@@ -15,8 +15,9 @@ A mutant equal to the original (numerically, at random points) is ``equivalent``
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import sympy as sp
 
@@ -36,7 +37,7 @@ class Mutant:
 
 def _side(statement) -> tuple[str, Any, Callable[[Any], Any]]:
     """(which side, the expression, a function rebuilding the statement from a new expression)."""
-    if isinstance(statement, sp.Equality) or isinstance(statement, sp.Rel):
+    if isinstance(statement, (sp.Equality, sp.Rel)):
         lhs, rhs = statement.lhs, statement.rhs
         rel = type(statement)
 
@@ -114,7 +115,8 @@ def _replace_node(expr, node, new):
 
 
 def _sign_mutants(core, build) -> list[Mutant]:
-    out, seen = [], set()
+    out: list[Mutant] = []
+    seen: set = set()
     adds = [n for n in _nodes(core) if isinstance(n, sp.Add)]
     if not adds and not isinstance(core, sp.MatrixBase) and core != 0:
         return [Mutant("sign of the formula flipped", "sign", build(-core))]
@@ -129,7 +131,7 @@ def _sign_mutants(core, build) -> list[Mutant]:
 
 
 def _exponent_mutants(core, build) -> list[Mutant]:
-    out = []
+    out: list[Mutant] = []
     for node in _nodes(core):
         if len(out) >= MAX_PER_KIND["exponent"]:
             break
@@ -148,11 +150,11 @@ def _swap_mutants(core, build, statement, regime, extra_symbols) -> list[Mutant]
     if not isinstance(core, sp.Basic) and not isinstance(core, sp.MatrixBase):
         return []
     free = sorted(core.free_symbols, key=lambda s: s.name)
-    pool = set(free) | set(getattr(statement, "free_symbols", set())) | set(extra_symbols)
+    found = set(free) | set(getattr(statement, "free_symbols", set())) | set(extra_symbols)
     if regime is not None:
-        pool |= set(regime.symbols)
-    pool = sorted(pool, key=lambda s: s.name)
-    out = []
+        found |= set(regime.symbols)
+    pool = sorted(found, key=lambda s: s.name)
+    out: list[Mutant] = []
     for s in free:
         same = [p for p in pool if p != s and _kind(p) == _kind(s)]
         if not same or len(out) >= MAX_PER_KIND["swap"]:
@@ -179,7 +181,7 @@ def _mark_equivalent(out: list[Mutant], core, build, regime: Regime | None) -> N
 
 
 def _formula_side(statement):
-    side, expr, _ = _side(statement)
+    _, expr, _ = _side(statement)
     return drop_big_o(expr)
 
 
@@ -195,7 +197,7 @@ def _same_function(a, b, regime: Regime | None, n: int = 6) -> bool:
     if any(e.atoms(sp.core.function.AppliedUndef) or e.atoms(sp.Derivative) for e in entries):
         try:
             return all(sp.simplify(e) == 0 for e in entries)
-        except Exception:  # noqa: BLE001 - simplify can fail on exotic input: not proven equivalent
+        except Exception:
             return False
     boxes = {p.symbol: p for p in regime.params} if regime is not None else {}
     rnd = random.Random(12345)

@@ -6,8 +6,8 @@ it drops them from the position and optimizer-state arrays, so the cost follows 
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -77,7 +77,8 @@ def _trapezoid(f: np.ndarray, x: np.ndarray) -> float:
     return float(np.sum((f[1:] + f[:-1]) * np.diff(x)) / 2)
 
 
-def mfpt_state_dependent(potential_grad: Callable[[np.ndarray], np.ndarray], diffusion: Callable[[np.ndarray], np.ndarray],
+def mfpt_state_dependent(potential_grad: Callable[[np.ndarray], np.ndarray],
+                         diffusion: Callable[[np.ndarray], np.ndarray],
                          x_reflect: float, x0: float, x_absorb: float, n_grid: int = 200_001) -> float:
     """Mean first-passage time of dX = -L'(X) dt + (2 D(X))^(1/2) dW (Ito) from x0 to x_absorb, reflecting at
     x_reflect: tau = int_{x0}^{c} s(y) int_r^y dz / (D(z) s(z)) dy with the scale density s = exp(int L'/D)."""

@@ -9,8 +9,15 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from checks import (AsymptoticOrder, ExactComparison, MonteCarloDensity, MonteCarloMean, MonteCarloOrder,
-                    SymbolicEquality, stretched_density)
+from checks import (
+    AsymptoticOrder,
+    ExactComparison,
+    MonteCarloDensity,
+    MonteCarloMean,
+    MonteCarloOrder,
+    SymbolicEquality,
+    stretched_density,
+)
 from checks.dynamics.linear import saddle_sde_projection, saddle_sde_second_moments, saddle_sgd_second_moments
 from theory import BigO, Claim, Condition, Param, Regime, Sampling, claim
 from theory.symbolic import fokker_planck_rhs, gaussian_density
@@ -137,7 +144,8 @@ def top_of_regime(point):
 
 def sigma2_solves_eq19() -> list:
     """The statement's variance solves the proof's variance equation (19) from sigma^2(0) = 0."""
-    return [SymbolicEquality("solves (19)", lambda c: sp.diff(c.formula, t), lambda c: PRINTED19_RHS.subs(s, c.formula)),
+    return [SymbolicEquality("solves (19)", lambda c: sp.diff(c.formula, t),
+                             lambda c: PRINTED19_RHS.subs(s, c.formula)),
             SymbolicEquality("sigma^2(0) = 0", lambda c: sp.limit(c.formula, t, 0), sp.S.Zero)]
 
 
@@ -204,7 +212,8 @@ def density_checks(label: str) -> list:
         SymbolicEquality(f"{label} solves Eq. (2), n = 2, diagonal H", lambda c: sp.diff(d2(c), t), fp2,
                          extra=TWO_D, divide_by=d2, evidence="model"),
         SymbolicEquality(f"{label} has total mass 1, n = 1",
-                         lambda c: sp.integrate(instantiate_1d(c.formula, V), (theta, -sp.oo, sp.oo)).subs(V, SIGMA2_THM1),
+                         lambda c: sp.integrate(instantiate_1d(c.formula, V),
+                                                (theta, -sp.oo, sp.oo)).subs(V, SIGMA2_THM1),
                          sp.S.One, evidence="model"),
         MonteCarloDensity(f"{label} against samples of SDE (1) (Euler-Maruyama, 800 steps)", sde_projection, x=theta,
                           formula=d1, perturbations=(stretched_density(theta, 1.5 ** 0.5),
