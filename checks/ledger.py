@@ -11,8 +11,9 @@ import contextlib
 import json
 import os
 import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from theory.errors import TheoryCheckError
 
@@ -67,9 +68,18 @@ def update(path: Path, entries: dict[str, dict[str, Any]], meta: dict[str, Any])
             fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
             with os.fdopen(fd, "w") as fh:
                 fh.write(text)
+            os.chmod(tmp, _file_mode(path))           # mkstemp makes 0600; keep the file readable as before
             os.replace(tmp, path)
         except OSError as e:
             raise LedgerError(f"cannot write the ledger {path}: {e.strerror}") from None
+
+
+def _file_mode(path: Path) -> int:
+    if path.exists():
+        return path.stat().st_mode & 0o777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def entry(report) -> dict[str, Any]:
