@@ -8,6 +8,7 @@ check, and the run goes on.
 from __future__ import annotations
 
 import hashlib
+import sysconfig
 import time
 import traceback
 import zlib
@@ -30,6 +31,7 @@ from .stats import ComparisonCounter
 DEFAULT_SEED = 20211123
 # Code of the tool itself: an exception raised there is the tool's fault; elsewhere, a user's.
 PACKAGE_ROOTS = tuple(Path(__file__).resolve().parent.parent / d for d in ("checks", "theory", "theorycheck"))
+LIBRARY_ROOTS = tuple({sysconfig.get_paths()[k] for k in ("stdlib", "platstdlib", "purelib", "platlib")})
 
 
 def name_key(name: str) -> int:
@@ -136,10 +138,14 @@ class FormulaCheck:
     def error(self, claim, e: BaseException, user: bool) -> CheckResult:
         """An error result; ``fault`` says whose: the tool's own code, or a user's claim file or simulator."""
         frames = traceback.extract_tb(e.__traceback__) if e.__traceback__ else []
-        where = frames[-1] if frames else None
+        # the innermost frame that is neither the standard library nor an installed package decides whose
+        # code raised: the tool's own (checks, theory, theorycheck) or a user's claim file or simulator
+        package = tuple(str(r) for r in PACKAGE_ROOTS)
+        ours = [f for f in frames if f.filename.startswith(package) or not f.filename.startswith(LIBRARY_ROOTS)]
+        where = ours[-1] if ours else (frames[-1] if frames else None)
         location = f" ({where.filename.rsplit('/', 1)[-1]}:{where.lineno})" if where and not user else ""
-        inside = where is not None and any(where.filename.startswith(str(root)) for root in PACKAGE_ROOTS)
-        fault = "tool" if inside and not user and getattr(claim, "origin", "builtin") == "builtin" else "user"
+        inside = where is not None and where.filename.startswith(package)
+        fault = "tool" if inside and not user else "user"
         return CheckResult(self.kind, self.name, ERROR, "error", {"exception": type(e).__name__, "fault": fault},
                            reason=f"{claim.id}: check '{self.name}': {type(e).__name__}: {e}{location}")
 

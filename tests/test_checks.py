@@ -1,0 +1,80 @@
+"""Checks that decide: each defect of the earlier checks has a regression test here."""
+from __future__ import annotations
+
+import numpy as np
+import sympy as sp
+
+from checks.base import RunContext
+from checks.dynamics.sample import Sample
+from checks.exact import ExactComparison
+from checks.montecarlo import MonteCarloDensity, MonteCarloMean
+from checks.result import ERROR, FAIL, INCONCLUSIVE, PASS, REFUTED, compute_verdict
+from checks.symbolic import SymbolicEquality
+from theory.model import Claim, Param, Regime
+
+a = sp.Symbol("a", positive=True)
+R = Regime((Param(a, 1.0, 2.0),))
+
+
+def _claim(rhs, checks, about="process"):
+    return Claim(id="test.eq1", statement=sp.Eq(sp.Symbol("y"), rhs), regime=R, checks=checks, about=about)
+
+
+def test_a_perturbation_must_be_rejected_on_every_observable_it_changes():
+    """Two observables, one measured precisely and one barely: the wrong formula is visible only on the
+    precise one. The earlier self-test counted that as power for both; now the check says it is underpowered."""
+    def simulate(point, n, rng):
+        precise = point["a"] + 1e-4 * rng.standard_normal(n)
+        noisy = 2 * point["a"] + 50 * rng.standard_normal(n)
+        return Sample(np.column_stack([precise, noisy]), ["precise", "noisy"])
+
+    check = MonteCarloMean("two observables", simulate, lambda p, f: [f(**p), 2 * f(**p)], n_paths=2000)
+    r = check.run(_claim(a, [check]), RunContext())
+    assert r.status == INCONCLUSIVE and "self-test" in r.reason
+
+
+def test_a_self_test_that_changes_nothing_is_not_power():
+    """A claimed value of 0 is unchanged by x1.5: a zero-variance observable equal to it proves nothing."""
+    check = MonteCarloMean("zero", lambda p, n, rng: Sample(np.zeros((n, 1)), ["x"]), lambda p, f: [f(**p)])
+    r = check.run(_claim(0 * a, [check]), RunContext())
+    assert r.status == INCONCLUSIVE
+
+
+def test_density_self_test_must_reject_at_every_point():
+    def simulate(point, n, rng):
+        return Sample(rng.standard_normal((n, 1)) * np.sqrt(point["a"]), ["x"])
+
+    x = sp.Symbol("x", real=True)
+    dens = sp.exp(-x ** 2 / (2 * a)) / sp.sqrt(2 * sp.pi * a)
+    ok = MonteCarloDensity("right", simulate, x=x, n_paths=20_000)
+    assert ok.run(_claim(dens, [ok]), RunContext()).status == PASS
+    wrong = MonteCarloDensity("wrong", simulate, x=x, n_paths=20_000)
+    assert wrong.run(_claim(dens.subs(a, 1.3 * a), [wrong]), RunContext()).status == FAIL
+
+
+def test_a_derivation_alone_does_not_refute_a_claim_about_a_process():
+    wrong_algebra = SymbolicEquality("a derivation step", a + 1, lambda c: c.formula)
+    exact = ExactComparison("the model", lambda p: p["a"], lambda p, f: [f(**p)])
+    c = _claim(a, [wrong_algebra, exact])
+    results = [ch.run(c, RunContext()) for ch in c.checks]
+    assert [r.status for r in results] == [FAIL, PASS]
+    assert compute_verdict(results, "process").status == INCONCLUSIVE
+    assert compute_verdict(results, "algebra").status == REFUTED
+
+
+def test_an_exception_in_a_check_is_an_error_result_not_a_crash():
+    class Broken(SymbolicEquality):
+        def _run(self, claim, ctx):
+            raise TypeError("unsupported operand")
+
+    c = _claim(a, [Broken("broken", a, a)])
+    r = c.checks[0].run(c, RunContext())
+    assert r.status == ERROR and "test.eq1" in r.reason and "broken" in r.reason and "TypeError" in r.reason
+    assert r.details["fault"] == "user"              # the raising code is this file's, not the tool's
+
+
+def test_a_fault_inside_the_tool_is_the_tools():
+    """SymPy raising inside a check of the package (here: a side that is not an expression) is a tool fault."""
+    c = _claim(a, [SymbolicEquality("bad side", lambda c: object(), lambda c: c.formula)])
+    r = c.checks[0].run(c, RunContext())
+    assert r.status == ERROR and r.details["fault"] == "tool"
