@@ -20,7 +20,6 @@ from typing import Any
 
 import numpy as np
 import sympy as sp
-from scipy import optimize, stats
 
 from theory.model import Param
 
@@ -126,6 +125,8 @@ class BoundCheck(FormulaCheck):
         return with_power(self.kind, self.name, method, details)
 
     def _search(self, regime, upper, evaluate, search_seed, hyp_seed, scale) -> dict[str, Any]:
+        from scipy import optimize
+
         params = list(regime.params)
         seen: list[dict] = []
 
@@ -189,6 +190,8 @@ class BoundCheck(FormulaCheck):
 
     def _refine(self, candidates, upper, evaluate, seed, ctx, factor) -> tuple[dict, dict | None, list]:
         """Fresh evaluations of the best candidates; a violation must be significant (one-sided, ALPHA)."""
+        from scipy import stats
+
         rows, violation = [], None
         for k, cand in enumerate(candidates):
             q, se, b = evaluate(cand["point"], self.refine_paths, seed + k + 1, factor)

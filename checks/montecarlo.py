@@ -7,11 +7,11 @@ inconclusive (it had no power). The evidence reports the smallest relative error
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 import sympy as sp
-from scipy import integrate
 
 from .base import DEFAULT_PERTURBATIONS, FormulaCheck, Perturbation, RunContext, Undecidable, check_sample
 from .dynamics.sample import Sample
@@ -190,6 +190,8 @@ class MonteCarloDensity(MonteCarloCheck):
 
         def pdf(x):
             return float(density(**point, **{self.x.name: x}))
+
+        from scipy import integrate
 
         bounds = np.concatenate([[-np.inf], edges, [np.inf]])
         masses = np.array([integrate.quad(pdf, a, b, limit=200)[0] for a, b in zip(bounds[:-1], bounds[1:])])

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from statistics import NormalDist
+
 import numpy as np
-from scipy import stats
 
 FAMILY_ALPHA = 1e-3
 MAX_COMPARISONS = 20_000
 ALPHA = FAMILY_ALPHA / MAX_COMPARISONS          # per comparison: 5e-8
-Z_CRIT = float(stats.norm.isf(ALPHA / 2))      # two-sided: about 5.45 standard errors
+Z_CRIT = NormalDist().inv_cdf(1 - ALPHA / 2)   # two-sided: about 5.45 standard errors (no scipy at import)
 
 
 class ComparisonCounter:
@@ -76,6 +77,8 @@ def chi_square_gof(observed: np.ndarray, expected: np.ndarray) -> tuple[float, f
     stat = float(np.sum((observed - expected) ** 2 / expected))
     # When the claimed masses are normalised one degree of freedom is lost to the total.
     df = len(observed) - 1 if np.isclose(expected.sum(), observed.sum(), rtol=1e-9) else len(observed)
+    from scipy import stats
+
     return stat, float(stats.chi2.sf(stat, df))
 
 
