@@ -6,12 +6,19 @@ import pytest
 import sympy as sp
 
 from checks import MonteCarloMean, RunContext
-from checks.dynamics.linear import (abs_matrix, euler_maruyama_pair, rotated_hessian,
-                                    saddle_sgd_second_moments, sgd_on_quadratic, simulate)
+from checks.dynamics.linear import (
+    abs_matrix,
+    euler_maruyama_pair,
+    rotated_hessian,
+    saddle_sgd_second_moments,
+    sgd_on_quadratic,
+    simulate,
+)
 from checks.result import INCONCLUSIVE
 from checks.stats import Z_CRIT, mean_estimate, z_scores
 from theory import Claim, Param, Regime, Source
-from theory.papers.adai.sgd import SGD_EXACT_VARIANCE as sgd_exact_variance, H, eta, B, T
+from theory.papers.adai.sgd import SGD_EXACT_VARIANCE as sgd_exact_variance
+from theory.papers.adai.sgd import B, H, T, eta
 
 
 def test_abs_matrix_is_the_matrix_absolute_value():
@@ -118,6 +125,7 @@ def test_one_loop_drops_exited_and_diverged_paths():
     traj = run(step, np.array([[0.0], [1.0], [1e55], [-100.0]]), 10, np.random.default_rng(0), save=(2, 10),
                stop=lambda x: (x[:, 0] >= 3) & (x[:, 0] < 1e50))
     assert traj.exit_step.tolist() == [3, 2, -1, -1]
+    assert traj.exit_position[:2, 0].tolist() == [3.0, 3.0] and np.isnan(traj.exit_position[2:]).all()
     assert traj.diverged.tolist() == [False, False, True, False]
     assert traj.censored.tolist() == [False, False, False, True]
     assert traj.saved[2][1, 0] == 3.0 and np.isnan(traj.saved[2][2, 0])   # saved where it left; diverged: NaN

@@ -9,8 +9,9 @@ that are done cost nothing. Saved positions of dropped paths are NaN.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -24,6 +25,7 @@ class Trajectory:
     diverged: np.ndarray              # per path
     steps: int                        # steps run
     path_steps: int                   # work: the sum over steps of the live paths
+    exit_position: np.ndarray | None = None   # (n_paths, d): where each path was when stop() first held (NaN: never)
 
     @property
     def n(self) -> int:
@@ -69,6 +71,7 @@ def run(step: Callable[[np.ndarray, np.random.Generator], np.ndarray], x0: Any, 
         saved[0] = x.copy()
     alive = np.arange(n)
     exit_step = np.full(n, -1, dtype=np.int64)
+    exit_position = np.full((n, d), np.nan) if stop is not None else None
     diverged = np.zeros(n, dtype=bool)
     work, k = 0, 0
     with np.errstate(over="ignore", invalid="ignore"):
@@ -86,6 +89,7 @@ def run(step: Callable[[np.ndarray, np.random.Generator], np.ndarray], x0: Any, 
                 if stop is not None:
                     out = np.asarray(stop(x), dtype=bool) & ~bad
                     exit_step[alive[out]] = k
+                    exit_position[alive[out]] = x[out]
                     drop |= out
             if k in save_set:
                 full = np.full((n, d), np.nan)
@@ -101,7 +105,7 @@ def run(step: Callable[[np.ndarray, np.random.Generator], np.ndarray], x0: Any, 
                     step.keep(keep)
     for s in save_set:                        # steps never reached (every path gone): all NaN
         saved.setdefault(s, np.full((n, d), np.nan))
-    return Trajectory(saved, exit_step, diverged, k, work)
+    return Trajectory(saved, exit_step, diverged, k, work, exit_position)
 
 
 class OptimizerStep:
