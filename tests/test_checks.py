@@ -78,3 +78,12 @@ def test_a_fault_inside_the_tool_is_the_tools():
     c = _claim(a, [SymbolicEquality("bad side", lambda c: object(), lambda c: c.formula)])
     r = c.checks[0].run(c, RunContext())
     assert r.status == ERROR and r.details["fault"] == "tool"
+
+
+def test_exact_comparison_fails_on_finite_points_even_if_one_point_is_not_finite():
+    b = sp.Symbol("b", real=True)
+    regime = Regime((Param(b, -4.0, 1.0),))
+    check = ExactComparison("model", lambda p: np.log(3 + p["b"]) if p["b"] > -3 else np.nan, lambda p, f: [f(**p)])
+    c = Claim(id="test.eq2", statement=sp.Eq(sp.Symbol("y"), sp.log(2 + b)), regime=regime, checks=[check])
+    r = check.run(c, RunContext())
+    assert r.status == FAIL and r.details["not_finite"]

@@ -186,6 +186,13 @@ def _formula_side(statement):
 
 
 def _same_function(a, b, regime: Regime | None, n: int = 6) -> bool:
+    if isinstance(a, sp.Basic) and isinstance(b, sp.Basic):
+        try:                 # limits, sums and infinities evaluated first: oo * 1.05 is oo, -0 is 0
+            a, b = a.doit(), b.doit()
+        except Exception:  # noqa: BLE001 - an expression SymPy cannot evaluate is compared as it stands
+            pass
+        if a == b or (a.is_infinite and b.is_infinite and a == b):
+            return True
     try:
         diff = sp.Matrix(a) - sp.Matrix(b) if isinstance(a, sp.MatrixBase) else sp.sympify(a - b)
     except (TypeError, ValueError, sp.SympifyError):
