@@ -44,11 +44,12 @@ class BoundCheck(FormulaCheck):
                  simulate: Callable[..., Any] | None = None, instances: Sequence[Param] = (),
                  n_paths: int = 2000, refine_paths: int = 20_000, maxiter: int = 20, popsize: int = 10,
                  hypothesis_examples: int = 60, refine_top: int = 3, tighten: float = 0.9,
-                 evidence: str | None = None):
+                 evidence: str | None = None, rtol: float = 1e-12):
         self.name, self.exact, self.simulate = name, exact, simulate
         self.instances = tuple(instances)
         self.n_paths, self.refine_paths, self.maxiter, self.popsize = n_paths, refine_paths, maxiter, popsize
         self.hypothesis_examples, self.refine_top, self.tighten = hypothesis_examples, refine_top, tighten
+        self.rtol = rtol          # an exact quantity meets its bound within rounding: equality is not a violation
         self.evidence = evidence or ("model" if (exact or simulate) else "derivation")
 
     # --- the objective ------------------------------------------------------------------------------------
@@ -200,7 +201,8 @@ class BoundCheck(FormulaCheck):
             z = gap / se if se > 0 else (math.inf if gap > 0 else -math.inf)
             if se > 0:
                 ctx.counter.add(1)
-            significant = gap > 0 and (se == 0 or stats.norm.sf(z) < ALPHA)
+            rounding = self.rtol * max(abs(q), abs(b))
+            significant = gap > rounding and (se == 0 or stats.norm.sf(z) < ALPHA)
             row = {"point": cand["point"], "ratio": r, "q": q, "se": se, "b": b, "z": z, "violation": significant}
             rows.append(row)
             if significant and violation is None:

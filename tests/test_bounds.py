@@ -88,3 +88,9 @@ def test_fraction_check_is_exact_for_probability_one_claims():
                                    perturbations=[("x0.99", lambda e: sp.Rational(99, 100) * e)])
         c = Claim(id="test.frac1", statement=sp.Eq(sp.Symbol("P"), sp.S.One + 0 * a), regime=regime, checks=[check])
         assert check.run(c, RunContext()).status == status
+
+
+def test_an_exact_tight_bound_is_not_refuted_by_rounding():
+    """x * (1/x) <= 1 holds with equality; floating point gives 1 + 1 ulp at some x."""
+    r = _run(sp.Le(x * (1 / (x * sp.Float(1.0))), 1, evaluate=False), BoundCheck("equality"))
+    assert r.status == PASS
