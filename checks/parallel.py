@@ -64,7 +64,7 @@ def run_parallel(claims: list, ctx: RunContext, registry, jobs: int, mutants: bo
     fields = {"seed": ctx.seed, "deep": ctx.deep, "at": ctx.at, "convention": ctx.convention}
     by_id = {c.id: c for c in claims}
     reports: dict[str, Any] = {}
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    method = "spawn"      # fresh interpreters: forking after numba's OpenMP threads started can deadlock
     with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method)) as pool:
         pending = {pool.submit(_run_one, c.id, files, fields, mutants) for c in claims}
         while pending:
