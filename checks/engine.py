@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import platform
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Callable, Iterable
+from typing import Any
 
-from .base import RunContext
 from theory.version import __version__ as VERSION
 
+from .base import RunContext
 from .result import CheckResult, Verdict, combine_readings, compute_verdict
 
 

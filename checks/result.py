@@ -32,7 +32,7 @@ class CheckResult:
                 "counterexample": self.counterexample, "reason": self.reason, "seconds": round(self.seconds, 3)}
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "CheckResult":
+    def from_dict(cls, d: dict[str, Any]) -> CheckResult:
         return cls(d["kind"], d["name"], d["status"], d.get("method", ""), d.get("details") or {},
                    d.get("counterexample"), d.get("reason", ""), d.get("seconds", 0.0), d.get("form", ""),
                    d.get("evidence", "derivation"))

@@ -5,7 +5,8 @@ typo in the statement changes the outcome.
 """
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import mpmath
 import sympy as sp
@@ -57,7 +58,7 @@ class SymbolicEquality(FormulaCheck):
 def _tex(e: Any) -> str:
     try:
         return sp.latex(e)
-    except Exception:  # noqa: BLE001 - evidence text only
+    except Exception:
         return str(e)
 
 

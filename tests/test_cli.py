@@ -1,8 +1,8 @@
-"""The command line as a user meets it: reading commands, verify, the ledger, claim files, errors."""
+"""The command line as a user meets it: reading commands, verify (streaming, progress, errors, Ctrl-C), the
+ledger and the project's configuration, claim files in every subcommand, the package as a module."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import textwrap
@@ -79,6 +79,40 @@ BROKEN_SIMULATORS = textwrap.dedent('''
                      checks=[SymbolicEquality("a + a", a + a, lambda c: c.formula)])
 ''')
 
+PRINTED_FILE = textwrap.dedent('''
+    """Claims printed with names that are TeX (\\bar{v}) and not TeX (E[w^2]_t), with a plot-ready table."""
+    import os
+    import sympy as sp
+    from theorycheck import claim, Claim, Curve, Param, Regime, SymbolicEquality
+
+    vbar = sp.Symbol(r"\\bar{v}", positive=True)
+    t = sp.Symbol("t", positive=True)
+    R = Regime((Param(vbar, 0.1, 1.0, doc="mean of v"), Param(t, 1.0, 3.0)))
+
+    def curve(point, rng):
+        if os.environ.get("CURVE_LOG"):                       # lets a test see every time this is computed
+            open(os.environ["CURVE_LOG"], "a").write("computed\\n")
+        ts = [1.0, 1.5, 2.0, 3.0]
+        f = [9 * point[r"\\bar{v}"] ** 2 / x ** 2 for x in ts]
+        sim = [y * (1 + 0.01 * rng.standard_normal()) for y in f]
+        return {"t": ts, "formula": f, "simulated": sim, "simulated_se": [0.01 * y for y in f]}, \\
+            {"formula": "formula", "simulated": "simulated"}
+
+    def make(printed):
+        return Claim(statement=sp.Eq(sp.Symbol("E[w^2]_t"), vbar ** 2 * (3 / t) ** 2), regime=R, about="algebra",
+                     printed=printed, checks=[SymbolicEquality("9 vbar^2 / t^2", 9 * vbar ** 2 / t ** 2,
+                                                               lambda c: c.formula)],
+                     curves=[Curve("E[w^2] along t", "t", {r"\\bar{v}": 0.5}, curve, ylabel="E[w^2]")])
+
+    @claim("mine.vbar", "Eq. (5)", "second moment, printed as the paper typesets it")
+    def vbar_claim():
+        return make(r"E[w^2]_t = \\frac{9\\bar{v}^2}{t^2}")
+
+    @claim("mine.vbar.typo", "Eq. (5')", "the same, with a printed form that does not match the statement")
+    def vbar_typo():
+        return make(r"E[w^2]_t = \\frac{3\\bar{v}^2}{t^2}")
+''')
+
 
 def run(capsys, *argv):
     code = main(list(argv))
@@ -111,7 +145,8 @@ def test_show_names_regime_and_checks(capsys):
     code, out, _ = run(capsys, "show", "adai.thm1.sgd")
     assert code == 0
     assert "|H_i| eta T << 1" in out and "[montecarlo/model]" in out and "recorded verdict: verified" in out
-    assert "Eq(" not in out                                  # pretty-printed, not SymPy's repr
+    assert "Eq(" not in out and "σ" in out and "\\sigma_{i}__" not in out   # sympy.pretty with readable names
+    assert "https://arxiv.org/abs/2006.15815" in out                       # the paper, not a text file
 
 
 def test_latex_prints_printed_and_corrected_forms(capsys):
@@ -119,6 +154,53 @@ def test_latex_prints_printed_and_corrected_forms(capsys):
     assert code == 0
     assert r"\Sigma(t) (\theta - c)" in out and r"\Sigma(t)^{-1}" in out
     assert out.count("{") == out.count("}")
+
+
+def test_claim_files_in_list_show_latex_table(tmp_path, capsys):
+    path = tmp_path / "printed.py"
+    path.write_text(PRINTED_FILE)
+    code, out, _ = run(capsys, "list", str(path))
+    assert code == 0 and [line.split()[0] for line in out.splitlines()] == ["mine.vbar", "mine.vbar.typo"]
+    code, out, _ = run(capsys, "show", str(path), "mine.vbar")
+    assert code == 0 and "as printed: agrees with the SymPy statement" in out and "v̄" in out
+    assert "vbar (\\bar{v}): positive" in out
+    code, out, _ = run(capsys, "show", str(path), "mine.vbar.typo")
+    assert "as printed: disagrees" in out
+    code, out, _ = run(capsys, "latex", str(path), "mine.vbar")
+    printed, sympy_form = out.splitlines()[1], out.splitlines()[3]
+    assert printed == r"E[w^2]_t = \frac{9\bar{v}^2}{t^2}"
+    assert sympy_form.startswith("E[w^{2}]_{t} = ") and sympy_form.count("{") == sympy_form.count("}")
+    code, out, _ = run(capsys, "table", str(path), "mine.vbar", "--csv")
+    assert code == 0 and out.splitlines()[0] == "t,formula,simulated,simulated_se" and len(out.splitlines()) == 5
+
+
+def test_show_evidence_is_a_summary_and_json_on_request(tmp_path, capsys):
+    path = tmp_path / "printed.py"
+    path.write_text(PRINTED_FILE)
+    code, out, _ = run(capsys, "show", str(path), "mine.vbar", "--evidence")
+    assert code == 0 and "verdict now: verified" in out and "proved by" in out and len(out.splitlines()) < 40
+    code, out, _ = run(capsys, "show", str(path), "mine.vbar", "--evidence", "--json")
+    report = json.loads(out)
+    assert report["id"] == "mine.vbar" and report["printed_agreement"]["status"] == "agrees" and report["tables"]
+
+
+def test_project_config_ledger_claims_and_fail_on(tmp_path, capsys, monkeypatch):
+    """[tool.theorycheck] in the user's pyproject: their claim files, their ledger, their CI policy."""
+    (tmp_path / "claims").mkdir()
+    (tmp_path / "claims" / "ou.py").write_text(USER_FILE)
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "mine"\n\n[tool.theorycheck]\n'
+                                             'claims = ["claims/"]\nledger = "verdicts.lock"\nfail-on = ["refuted"]\n')
+    (tmp_path / "sub").mkdir()
+    monkeypatch.chdir(tmp_path / "sub")                       # found from a subfolder, like pyproject tools
+    code, out, _ = run(capsys, "list")
+    assert code == 0 and [line.split()[0] for line in out.splitlines()] == ["mine.eq1", "mine.eq2"]
+    code, _, err = run(capsys, "verify", "--record", "-q")
+    assert code == 1                                           # fail-on = refuted, from the config
+    recorded = json.loads((tmp_path / "verdicts.lock").read_text())["claims"]
+    assert recorded["mine.eq2"]["status"] == "refuted" and not (tmp_path / "sub" / "theorycheck.lock").exists()
+    code, out, _ = run(capsys, "list")
+    assert "mine.eq2" in out and "refuted" in out
+    assert run(capsys, "verify", "--fail-on", "", "-q")[0] == 0
 
 
 def test_unknown_id_suggests_closest(capsys):
@@ -136,19 +218,38 @@ def test_eval_refuses_what_the_paper_does_not_assume(capsys):
 def test_eval_does_not_enforce_sampling_ranges(capsys):
     """Theorem 1 holds for any H: the box checks sample from is not an assumption of the paper."""
     code, out, _ = run(capsys, "eval", "adai.thm1", "H=50", "D=0.1", "t=1")
-    assert code == 0 and float(out.split(":")[1]) == pytest.approx(0.1 / 50 * (1 - 2.718281828459045 ** -100))
+    value = float(out.split(":")[1].split()[0])
+    assert code == 0 and value == pytest.approx(0.1 / 50 * (1 - 2.718281828459045 ** -100))
+
+
+def test_eval_takes_ascii_names_and_shows_the_tex_name(tmp_path, capsys):
+    path = tmp_path / "vbar.py"
+    path.write_text(PRINTED_FILE)
+    code, out, _ = run(capsys, "eval", str(path), "mine.vbar", "vbar=0.5", "t=2")
+    assert code == 0 and float(out.split(":")[1].split()[0]) == pytest.approx(0.25 * 2 ** -2 * 3 ** 2)
+    assert "vbar=0.5 (\\bar{v})" in out
+    code, _, err = run(capsys, "eval", str(path), "mine.vbar", "vbar=0.5", "tt=2")
+    assert code == 2 and "unknown parameter 'tt'" in err and "vbar (\\bar{v})" in err
 
 
 def test_eval_prints_formula_value(capsys):
     code, out, _ = run(capsys, "eval", "adai.thm1", "H=-0.5", "D=0.1", "t=1")
     assert code == 0
-    assert float(out.split(":")[1]) == pytest.approx(0.1 / -0.5 * (1 - 2.718281828459045 ** 1))
+    assert float(out.split(":")[1].split()[0]) == pytest.approx(0.1 / -0.5 * (1 - 2.718281828459045 ** 1))
 
 
-def test_version_and_module_entry_point():
+def test_version_and_module_entry_point(tmp_path):
+    import theorycheck
+    from theory.version import __version__
+
     out = subprocess.run([sys.executable, "-m", "theorycheck", "--version"], capture_output=True, text=True,
-                         check=True, cwd=ROOT).stdout
-    assert out.startswith("theorycheck ")
+                         check=True, cwd=tmp_path).stdout
+    assert out.strip() == f"theorycheck {__version__}" == f"theorycheck {theorycheck.__version__}"
+    listed = subprocess.run([sys.executable, "-m", "theorycheck", "list", "adai.thm1"], capture_output=True,
+                            text=True, check=True, cwd=tmp_path).stdout
+    assert listed.startswith("adai.thm1 ")
+    assert callable(theorycheck.claim) and theorycheck.Claim.__name__ == "Claim"
+    assert "MIT" in (ROOT / "LICENSE").read_text() and "Permission is hereby granted" in (ROOT / "LICENSE").read_text()
 
 
 # --- verify --------------------------------------------------------------------------------------------------
@@ -165,9 +266,24 @@ def test_verify_json_fields(capsys):
 
 
 def test_verify_streams_one_line_per_claim(capsys):
-    code, out, _ = run(capsys, "verify", "adai.eq1[234]")
+    code, out, err = run(capsys, "verify", "adai.eq1[234]")
     lines = out.splitlines()
     assert code == 0 and sum(line.startswith("verified") for line in lines) == 3
+    assert "claims in" in lines[-2] and err == ""                       # piped: no progress bar
+
+
+def test_quiet_and_verbose(capsys):
+    code, out, err = run(capsys, "verify", "adai.eq1[23]", "-q")
+    assert code == 0 and out == "" and err == ""
+    code, out, _ = run(capsys, "verify", "adai.eq12", "-v")
+    assert "- pass" in out and "the statement is dP/dt" in out
+
+
+def test_progress_bar_with_eta_on_a_terminal(capsys, monkeypatch):
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    code, out, err = run(capsys, "verify", "adai.eq1[234]")
+    assert code == 0 and sum(line.startswith("verified") for line in out.splitlines()) == 3
+    assert "/3 claims [" in err and "<" in err                             # tqdm: count, elapsed<remaining
 
 
 def test_verify_user_file_gives_verified_and_refuted(tmp_path, capsys):
@@ -186,6 +302,61 @@ def test_fail_on_for_ci(tmp_path, capsys):
     assert code == 1
     code, _, err = run(capsys, "verify", str(path), "--fail-on", "wrong")
     assert code == 2 and "unknown verdict" in err
+
+
+def test_broken_simulators_print_one_line_each_naming_claim_check_and_cause(tmp_path, capsys):
+    """Regression: a simulator returning NaN used to make the claim `refuted` with "z = Infinity"."""
+    path = tmp_path / "broken.py"
+    path.write_text(BROKEN_SIMULATORS)
+    code, out, err = run(capsys, "verify", str(path))
+    assert code == 0 and "Traceback" not in out + err
+    causes = [line.strip() for line in out.splitlines() if line.startswith(" " * 19)]
+    assert "mine.nan: check 'nan': SimulationError: simulate returned NaN or inf in 1 of 100 paths" in causes[0]
+    assert causes[1].startswith("mine.raises: check 'raises': ZeroDivisionError: my simulator broke")
+    assert causes[2].startswith("mine.array: check 'array': SimulationError: simulate returned ndarray")
+    assert "refuted" not in out.split("claims in")[0] and "error: 3" in out
+    assert run(capsys, "verify", str(path), "--fail-on", "error", "-q")[0] == 1
+
+
+def test_a_claim_that_cannot_be_built_is_an_error_and_the_run_goes_on(tmp_path, capsys):
+    path = tmp_path / "bad_body.py"
+    path.write_text(textwrap.dedent('''
+        import sympy as sp
+        from theorycheck import claim, Claim, Param, Regime, SymbolicEquality
+        a = sp.Symbol("a", positive=True)
+
+        @claim("mine.good", "Eq. (1)", "fine", about="algebra")
+        def good():
+            return Claim(statement=sp.Eq(sp.Symbol("y"), 2 * a), regime=Regime((Param(a, 1, 2),)),
+                         checks=[SymbolicEquality("a + a", a + a, lambda c: c.formula)])
+
+        @claim("mine.badparam", "Eq. (2)", "a Param with low > high")
+        def bad():
+            return Claim(statement=sp.Eq(sp.Symbol("y"), a), regime=Regime((Param(a, 2, 1),)))
+    '''))
+    code, out, _ = run(capsys, "verify", str(path), "--json")
+    claims = {c["id"]: c for c in json.loads(out)["claims"]}
+    assert code == 0 and claims["mine.good"]["status"] == "verified"
+    assert claims["mine.badparam"]["status"] == "error" and "Param a" in claims["mine.badparam"]["reason"]
+
+
+def test_a_symbol_without_a_range_is_an_error_naming_claim_and_check(tmp_path, capsys):
+    path = tmp_path / "norange.py"
+    path.write_text(textwrap.dedent('''
+        import numpy as np
+        import sympy as sp
+        from theorycheck import claim, Claim, Param, Regime, MonteCarloMean, Sample
+        a, b = sp.symbols("a b", positive=True)
+
+        @claim("mine.norange", "Eq. (1)", "b has no Param")
+        def c():
+            return Claim(statement=sp.Eq(sp.Symbol("y"), a * b), regime=Regime((Param(a, 1, 2),)),
+                         checks=[MonteCarloMean("mean", lambda p, n, rng: Sample(np.ones((n, 1)), ["y"]),
+                                                lambda p, f: [f(**p)], n_paths=100)])
+    '''))
+    code, out, _ = run(capsys, "verify", str(path))
+    assert code == 0 and out.startswith("theorycheck") and "error" in out
+    assert "mine.norange: check 'mean':" in out and "symbol(s) b have no Param" in out
 
 
 def test_broken_simulators_are_errors_and_the_run_goes_on(tmp_path, capsys):
@@ -260,8 +431,9 @@ def test_at_rejects_names_no_claim_has(capsys):
 
 
 def test_at_accepts_ascii_names_for_tex_symbols():
-    from theory.model import Param, Regime
     import sympy as sp
+
+    from theory.model import Param, Regime
 
     vbar = sp.Symbol(r"\bar{v}", positive=True)
     assert Regime((Param(vbar, 0.1, 1),)).validate({"vbar": "0.5"}, "x.eq1") == {r"\bar{v}": 0.5}
@@ -286,12 +458,12 @@ def test_claim_file_imports_a_helper_module_beside_it(tmp_path, capsys):
     (tmp_path / "claims.py").write_text(textwrap.dedent('''
         import sympy as sp
         from theorycheck import claim, Claim, Param, Regime, SymbolicEquality
-        from my_models import RATE
         a = sp.Symbol("a", positive=True)
 
         @claim("mine.eq9", "Eq. (9)", "half of a")
         def eq9():
-            return Claim(statement=sp.Eq(sp.Symbol("y"), RATE * a), regime=Regime((Param(a, 1, 2),)), about="algebra",
+            from my_models import RATE as HALF                 # imported when the claim is built, later
+            return Claim(statement=sp.Eq(sp.Symbol("y"), HALF * a), regime=Regime((Param(a, 1, 2),)), about="algebra",
                          checks=[SymbolicEquality("a/2", a / 2, lambda c: c.formula)])
     '''))
     code, out, _ = run(capsys, "verify", str(tmp_path / "claims.py"), "--json")
@@ -316,8 +488,13 @@ def test_ctrl_c_prints_what_finished_and_exits_130(monkeypatch, capsys):
         return real(claim, ctx)
 
     monkeypatch.setattr(engine, "run_claim", interrupt_second)
-    code, _, err = run(capsys, "verify", "adai.eq1[234]")
-    assert code == 130 and "1 of 3 claims finished" in err
+    code, out, err = run(capsys, "verify", "adai.eq1[234]")
+    assert code == 130 and "1 of 3 claims finished" in err and "1 claims in" in err
+    assert out.splitlines()[1].startswith("verified") and "adai.eq12" in out      # what finished was printed
+    calls.clear()
+    code, out, _ = run(capsys, "verify", "adai.eq1[234]", "--json")
+    data = json.loads(out)
+    assert code == 130 and data["run"]["interrupted"] and [c["id"] for c in data["claims"]] == ["adai.eq12"]
 
 
 def test_mutants_are_reported_per_claim(capsys):

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import json
 
+from conftest import registry
+
 from checks.base import RunContext
 from checks.engine import run_claims
-from conftest import registry
 
 
 def _fingerprint(reports):

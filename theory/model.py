@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import numpy as np
 import sympy as sp
@@ -200,7 +201,7 @@ class Regime:
                 return p
         raise KeyError(name)
 
-    def extended(self, *params: Param, conditions: Sequence[Condition] = ()) -> "Regime":
+    def extended(self, *params: Param, conditions: Sequence[Condition] = ()) -> Regime:
         known = {p.name for p in self.params}
         new = tuple(p for p in params if p.name not in known)
         return Regime(self.params + new, self.conditions + tuple(conditions), self.description)
@@ -309,7 +310,7 @@ class Claim:
     checks: list[Any] = field(default_factory=list)
     uses: list[str] = field(default_factory=list)
     corrects: str | None = None      # on a corrected form: the id of the printed claim
-    corrected: "Claim | None" = None  # the corrected form, when declared inline (claim files)
+    corrected: Claim | None = None  # the corrected form, when declared inline (claim files)
     reading_of: str | None = None    # on a reading: the id of the claim whose text it reads
     reading: str = ""                # on a reading: which reading of the text this is
     proof_reading: bool = False      # on a reading: the one the paper's own proof uses
@@ -366,7 +367,7 @@ class Claim:
         terms = list(sp.sympify(self.statement).atoms(BigO)) if isinstance(self.statement, sp.Basic) else []
         return terms[0].args[0] if terms else None
 
-    def with_statement(self, statement: Any) -> "Claim":
+    def with_statement(self, statement: Any) -> Claim:
         """The same claim (same id, so the same seeds) with another statement: what a mutant is."""
         return replace(self, statement=statement, corrected=None)
 
@@ -389,7 +390,7 @@ class Claim:
     def latex(self) -> str:
         return self.printed or sp.latex(self.statement)
 
-    def all_claims(self) -> list["Claim"]:
+    def all_claims(self) -> list[Claim]:
         return [self] + ([self.corrected] if self.corrected is not None else [])
 
 

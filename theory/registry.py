@@ -15,9 +15,10 @@ import importlib
 import importlib.util
 import sys
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from .errors import TheoryCheckError, UnknownClaimError
 
@@ -115,7 +116,7 @@ class Registry:
 
     # --- building the index ----------------------------------------------------------------------------
     @classmethod
-    def builtin(cls) -> "Registry":
+    def builtin(cls) -> Registry:
         reg = cls()
         for paper in builtin_papers():
             reg.papers[paper.key] = paper

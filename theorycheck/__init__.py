@@ -5,6 +5,10 @@ The public API, in one place (names load on first use, so ``import theorycheck``
 
     from theorycheck import claim, Claim, Param, Regime, Condition, Source, BigO
     from theorycheck import SymbolicEquality, MonteCarloMean, ExactComparison, Sample, RunContext, run_claim
+    from theorycheck import for_convention          # optimizers as printed, or as torch.optim runs them
+    from theorycheck import printed_agreement       # does a claim's printed LaTeX say what its statement says?
+
+The command line is ``theorycheck`` (or ``python -m theorycheck``); the pytest plugin collects claim files.
 """
 from __future__ import annotations
 
@@ -19,7 +23,10 @@ _LAZY = {
     **{n: "checks" for n in ("FormulaCheck", "RunContext", "Undecidable", "DEFAULT_PERTURBATIONS", "scaled",
                              "stretched_density", "CheckResult", "SymbolicEquality", "AsymptoticOrder",
                              "NotCheckable", "ExactComparison", "ExactOrder", "MonteCarloCheck", "MonteCarloMean",
-                             "MonteCarloDensity", "MonteCarloOrder", "MonteCarloFraction", "BoundCheck", "Sample", "run_claim", "run_claims", "Curve")},
+                             "MonteCarloDensity", "MonteCarloOrder", "MonteCarloFraction", "BoundCheck", "Sample",
+                             "run_claim", "run_claims", "Curve")},
+    **{n: "checks.dynamics.optimizers" for n in ("for_convention", "current_convention")},
+    **{n: "theorycheck.texfmt" for n in ("printed_agreement", "statement_tex")},
     "Registry": "theory.registry", "load_file": "theory.registry",
 }
 

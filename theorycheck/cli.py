@@ -12,15 +12,19 @@ import json
 import os
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from theory.errors import TheoryCheckError
 from theory.version import __version__
 
+from .loader import add_file, get
+from .project import USER_LEDGER
+from .project import find as find_project
+from .stream import Stream, expected_count, print_summary, report_lines, unranged  # noqa: F401
+
 DEFAULT_SEED = 20211123
-USER_LEDGER = "theorycheck.lock"
+CONVENTIONS = ("paper", "torch")
 EXIT_FAIL_ON, EXIT_USAGE, EXIT_STRICT, EXIT_TOOL, EXIT_BUDGET, EXIT_INTERRUPT = 1, 2, 3, 4, 5, 130
 
 
@@ -29,29 +33,35 @@ def _is_file_target(t: str) -> bool:
     return t.endswith(".py") or os.path.isdir(t)
 
 
-def load_targets(targets: list[str]) -> tuple[Any, list[str], list[str]]:
-    """(registry with any claim files added, the selected ids in order, the ids that came from files)."""
+def load_targets(targets: list[str], project=None) -> tuple[Any, list[str], list[str]]:
+    """(registry with any claim files added, the selected ids in order, the ids that came from files).
+    A file selects its claims unless an id or glob picks some of them (``show FILE.py ID``); ids of the package
+    can be mixed in (``verify FILE.py adai.thm1``). With no targets: the project's configured claim files, else
+    every claim of the package."""
     from theory.registry import Registry
 
+    project = project or find_project()
+    if not targets and project.claims:
+        targets = list(project.claims)
     reg = Registry.builtin()
-    chosen, from_files = [], []
+    files = {t: add_file(reg, t) for t in targets if _is_file_target(t)}
+    picked = [i for t in targets if not _is_file_target(t) for i in reg.select_ids(t)]
+    chosen: list[str] = []
     for t in targets:
-        if _is_file_target(t):
-            ids = reg.add_file(t)
-            from_files += ids
-            chosen += ids
-    for t in targets:
-        if not _is_file_target(t):
-            chosen += reg.select_ids(t)
+        if t in files and not set(files[t]) & set(picked):
+            chosen += files[t]
+    chosen += picked
     if not targets:
         chosen = reg.ids()
-    return reg, list(dict.fromkeys(chosen)), from_files
+    return reg, list(dict.fromkeys(chosen)), [i for ids in files.values() for i in ids]
 
 
-def ledger_for(reg, ledger_file: str | None = None):
+def ledger_for(reg, ledger_file: str | None = None, project=None):
+    """The package's claims are recorded beside their papers; every other claim in the user's project ledger
+    (--ledger, or [tool.theorycheck] ledger, or ./theorycheck.lock)."""
     from checks.ledger import Ledger
 
-    user = Path(ledger_file or USER_LEDGER)
+    user = Path(ledger_file) if ledger_file else (project or find_project()).ledger
     builtin = {key: p.ledger_path for key, p in reg.papers.items()}
 
     def route(claim) -> Path:
@@ -62,95 +72,55 @@ def ledger_for(reg, ledger_file: str | None = None):
     return Ledger(route, list(builtin.values()) + [user])
 
 
-def _load_ledger_quietly(reg, ledger_file=None) -> dict[str, Any]:
-    return ledger_for(reg, ledger_file).load()
+def _key(cid: str, convention: str) -> str:
+    return cid if convention == "paper" else f"{cid}@{convention}"
 
 
 # --- list / show / latex / eval / table ------------------------------------------------------------------
 def cmd_list(args) -> int:
     reg, ids, _ = load_targets(args.targets)
-    ledger = _load_ledger_quietly(reg, args.ledger)
+    ledger = ledger_for(reg, args.ledger).load()
     width = max((len(i) for i in ids), default=10)
     for i in ids:
         e = reg.entry(i)
         rec = ledger.get(i, {})
         status = rec.get("status", "unverified")
         flag = "  [statement not checked]" if rec.get("mutants", {}).get("statement_checked") is False else ""
-        print(f"{i:<{width}}  {e.location:<34}  {status}{flag}")
+        other = "".join(f"  ({c}: {ledger[_key(i, c)]['status']})" for c in CONVENTIONS[1:] if _key(i, c) in ledger)
+        print(f"{i:<{width}}  {e.location:<34}  {status}{flag}{other}")
     return 0
 
 
-def _one(reg, ids: list[str], what: str) -> list[str]:
+def _one(ids: list[str], what: str) -> list[str]:
     if not ids:
         raise TheoryCheckError(f"{what}: no claim selected")
     return ids
 
 
 def cmd_show(args) -> int:
-    import sympy as sp
+    from .show import show_claim
 
     reg, ids, _ = load_targets(args.targets)
-    ledger = _load_ledger_quietly(reg, args.ledger)
-    for cid in _one(reg, ids, "show"):
-        c = reg.get(cid)
-        print(f"{c.id}: {c.title}")
-        print(f"  source:     {c.location}" + (f", {c.source.citation}" if c.source and c.source.citation else ""))
-        print("  statement:")
-        print("    " + sp.pretty(c.statement, use_unicode=True).replace("\n", "\n    "))
-        print(f"  about:      {c.about}" + (f"; reading of {c.reading_of}: {c.reading}" if c.reading_of else ""))
-        if c.quantified:
-            print(f"  quantified: {c.quantified}")
-        print(f"  dynamics:   {c.dynamics}")
-        print(f"  observable: {c.observable}")
-        print(f"  regime:     {c.regime.description}")
-        for p in c.regime.params:
-            kinds = ", ".join(k for k in ("positive", "negative", "nonzero", "integer", "real")
-                              if p.symbol.assumptions0.get(k))
-            shown = p.ascii + (f" ({p.name})" if p.ascii != p.name else "")
-            print(f"    {shown}: {kinds}; sampled in [{p.low:g}, {p.high:g}]{' (log)' if p.log else ''}  {p.doc}")
-        for cond in c.regime.conditions:
-            print(f"    {'samples where' if cond.sampling else 'assumes'} {cond.text}")
-        for note in c.notes:
-            print(f"  note: {note}")
-        print("  checks:")
-        for check in c.checks:
-            print(f"    [{check.kind}/{check.evidence}] {check.name}")
-        for rid in reg.readings_of(c.id):
-            print(f"  reading: {rid}")
-        for cor in reg.corrections_of(c.id):
-            print(f"  corrected form: {cor}")
-        if c.corrects:
-            print(f"  corrects: {c.corrects}")
-        if c.uses:
-            print(f"  uses: {', '.join(c.uses)}")
-        rec = ledger.get(c.id)
-        print(f"  recorded verdict: {rec['status'] if rec else 'none (run theorycheck verify ' + c.id + ')'}")
-        if rec and rec.get("mutants", {}).get("statement_checked") is False:
-            print("  WARNING: statement not checked (no mutant of the statement was killed)")
-        if args.evidence:
-            from checks.base import RunContext
-            from checks.engine import run_claims
-
-            report = run_claims([c], RunContext(seed=args.seed), reg)[-1]
-            if args.json:
-                print(json.dumps(report.to_dict()["checks"], indent=1, default=str))
-            else:
-                print(f"  verdict now: {report.verdict.status} ({report.verdict.reason[:200]})")
-                for r in report.results:
-                    print(f"    {r.status:<13} {r.name}  [{r.method}] {r.reason[:160]}")
-        print()
+    ledger = ledger_for(reg, args.ledger).load()
+    for cid in _one(ids, "show"):
+        show_claim(reg, get(reg, cid), ledger, args)
     return 0
 
 
 def cmd_latex(args) -> int:
+    from .texfmt import latex, statement_tex
+
     reg, ids, _ = load_targets(args.targets)
-    for cid in _one(reg, ids, "latex"):
-        c = reg.get(cid)
+    for cid in _one(ids, "latex"):
+        c = get(reg, cid)
         print(f"% {c.id}: {c.location} as printed")
-        print(c.latex())
+        print(statement_tex(c))
+        if c.printed:
+            print(f"% {c.id}: the SymPy statement the checks use")
+            print(latex(c.statement))
         for cor in reg.corrections_of(c.id):
             print(f"% {cor}: corrected form")
-            print(reg.get(cor).latex())
+            print(statement_tex(get(reg, cor)))
     return 0
 
 
@@ -162,11 +132,14 @@ def cmd_eval(args) -> int:
             k, v = item.split("=", 1)
             values[k.strip()] = v.strip()
     reg, ids, _ = load_targets(targets)
-    for cid in _one(reg, ids, "eval"):
-        c = reg.get(cid)
-        for claim in [c] + [reg.get(x) for x in reg.corrections_of(c.id)]:
+    for cid in _one(ids, "eval"):
+        c = get(reg, cid)
+        for claim in [c] + [get(reg, x) for x in reg.corrections_of(c.id)]:
             v = claim.evaluate(values)
-            print(f"{claim.id}: {v:.12g}" if isinstance(v, float) else f"{claim.id}: {v}")
+            point = claim.regime.canonical(values, claim.id)
+            shown = ", ".join(f"{p.ascii}={point[p.name]}" + (f" ({p.name})" if p.ascii != p.name else "")
+                              for p in claim.regime.params if p.name in point)
+            print(f"{claim.id}: {v:.12g}  at {shown}" if isinstance(v, float) else f"{claim.id}: {v}  at {shown}")
     return 0
 
 
@@ -185,11 +158,11 @@ def cmd_table(args) -> int:
     from checks.curves import tables_for
 
     reg, ids, _ = load_targets(args.targets)
-    for cid in _one(reg, ids, "table"):
-        claim = reg.get(cid)
+    for cid in _one(ids, "table"):
+        claim = get(reg, cid)
         if not claim.curves:
             raise TheoryCheckError(f"claim {claim.id} has no plot-ready table")
-        for table in tables_for(claim, RunContext(seed=args.seed)):
+        for table in tables_for(claim, RunContext(seed=args.seed, convention=args.optimizer_convention)):
             if args.json:
                 print(json.dumps(table.to_dict(), indent=1))
             elif args.csv:
@@ -205,81 +178,119 @@ def cmd_table(args) -> int:
 
 # --- verify ---------------------------------------------------------------------------------------------------
 def _check_at_names(reg, ids, at) -> None:
-    """--at names must be parameters of at least one selected claim; a claim without numeric checks is told."""
+    """--at names must be parameters of a selected claim; a point breaking what a claim assumes is refused."""
     if at is None:
         return
-    for cid in ids:               # a point that breaks what a claim assumes is refused before anything runs
-        regime = reg.get(cid).regime
+    known = set()
+    for cid in ids:
+        try:
+            regime = get(reg, cid).regime
+        except Exception:
+            continue
+        known |= {p.name for p in regime.params} | {p.ascii for p in regime.params}
         mine = {k: v for k, v in at.items() if any(k in (p.name, p.ascii) for p in regime.params)}
         if mine:
             regime.validate(mine, cid, require_all=False)
-    known = set()
-    for cid in ids:
-        known |= {p.name for p in reg.get(cid).regime.params} | {p.ascii for p in reg.get(cid).regime.params}
     unknown = sorted(set(at) - known)
     if unknown:
         raise TheoryCheckError(f"--at: no selected claim has a parameter named {', '.join(unknown)}")
 
 
+def build_claims(reg, ids: list[str]) -> tuple[list, list[dict[str, Any]]]:
+    """The claims, and an error report for each claim whose declaration fails (the run goes on)."""
+    from .reports import broken_report
+
+    claims, broken = [], []
+    for cid in ids:
+        try:
+            claims.append(get(reg, cid))
+        except KeyboardInterrupt:
+            raise
+        except Exception as e:
+            broken.append(broken_report(cid, reg.entry(cid), e))
+    return claims, broken
+
+
+def _fail_on(args, project) -> set[str]:
+    from checks.result import VERDICTS
+
+    text = args.fail_on if args.fail_on is not None else ",".join(project.fail_on)
+    wanted = {v.strip() for v in text.split(",") if v.strip()}
+    unknown = wanted - set(VERDICTS)
+    if unknown:
+        raise TheoryCheckError(f"--fail-on: unknown verdict(s) {', '.join(sorted(unknown))}; choose from "
+                               f"{', '.join(VERDICTS)}")
+    return wanted
+
+
 def cmd_verify(args) -> int:
     from checks.base import RunContext
     from checks.engine import run_claims, run_metadata
-    from checks.result import ERROR, VERDICTS
 
-    reg, ids, from_files = load_targets(args.targets)
+    from .progress import Progress
+    from .reports import dumps, papers_meta, report_dict
+
+    project = find_project()
+    reg, ids, from_files = load_targets(args.targets, project)
     at = _parse_at(args.at)
     _check_at_names(reg, ids, at)
     if args.record and at is not None:
         raise TheoryCheckError("--record refuses a run at one point (--at): the ledger records verdicts over "
                                "each claim's regime")
-    fail_on = {v.strip() for v in (args.fail_on or "").split(",") if v.strip()}
-    unknown = fail_on - set(VERDICTS)
-    if unknown:
-        raise TheoryCheckError(f"--fail-on: unknown verdict(s) {', '.join(sorted(unknown))}; choose from "
-                               f"{', '.join(VERDICTS)}")
-    ctx = RunContext(seed=args.seed, deep=args.deep, at=at)
-    claims = [reg.get(i) for i in ids]
-    stream = not args.json and not args.quiet
-    width = max((len(i) for i in ids), default=10)
+    fail_on = _fail_on(args, project)
+    ctx = RunContext(seed=args.seed, deep=args.deep, at=at, convention=args.optimizer_convention)
+    claims, broken = build_claims(reg, ids)
+    progress = Progress(expected_count(reg, ids), quiet=args.quiet, lines=not args.json)
+    stream = Stream(reg, ids, progress, args.verbose)
     start = time.perf_counter()
-    done: list = []
-
-    def on_report(r) -> None:
-        done.append(r)
-        if args.mutants:
-            from checks.mutation import run_mutants
-
-            r.mutants = run_mutants(r.claim, ctx, r.verdict.status)
-        if stream:
-            _print_report(r, width, args.verbose)
-        elif sys.stderr.isatty() and not args.quiet:
-            print(f"\r{len(done)}/{len(claims)} {r.claim.id[:50]:<50}", end="", file=sys.stderr, flush=True)
-
-    if stream:
-        print(f"theorycheck {__version__}  seed {ctx.seed}  {'deep' if ctx.deep else 'default'} run  "
-              f"{len(claims)} claims", flush=True)
+    progress.line(f"theorycheck {__version__}  seed {ctx.seed}  {'deep' if ctx.deep else 'default'} run  "
+                  f"{ctx.convention} optimizer convention  {len(ids)} claims")
+    for b in broken:
+        progress.line(f"{'error':<18} {b['id']:<{stream.width}}  {b['location'][:30]:<30}\n{'':<19}{b['reason']}")
+        progress.advance()
     try:
-        reports = run_claims(claims, ctx, reg, on_report)
+        reports = run_claims(claims, ctx, reg, on_done=stream, jobs=args.jobs, mutants=args.mutants)
     except KeyboardInterrupt:
+        progress.close()
+        done = list(stream.finished.values())
         print(f"\ninterrupted: {len(done)} of {len(claims)} claims finished", file=sys.stderr)
+        if args.json:
+            print(dumps({"run": {**run_metadata(ctx), "interrupted": True},
+                         "claims": [r.to_dict() for r in done] + broken}))
         if done:
-            _print_summary(done, run_metadata(ctx), time.perf_counter() - start, file=sys.stderr)
+            print_summary(done, run_metadata(ctx), time.perf_counter() - start, file=sys.stderr)
         return EXIT_INTERRUPT
+    progress.close()
     elapsed = time.perf_counter() - start
     meta = {**run_metadata(ctx), "seconds": round(elapsed, 2)}
     if args.json:
-        print(json.dumps({"run": meta, "claims": [r.to_dict() for r in reports]}, indent=1, default=str))
+        dicts = [report_dict(r, reg, ctx) for r in reports] + broken
+        print(dumps({"run": {**meta, "papers": papers_meta(reg)}, "claims": dicts}))
     elif not args.quiet:
-        _print_summary(reports, meta, elapsed)
-    ledger = ledger_for(reg, args.ledger)
+        print_summary(reports, meta, elapsed, n_broken=len(broken))
+    return _after_run(args, reg, reports, broken, meta, ctx, fail_on, from_files, project)
+
+
+def _after_run(args, reg, reports, broken, meta, ctx, fail_on, from_files, project) -> int:
+    """Record, compare with the ledger (--strict), and the exit code."""
+    from checks.ledger import entry, update
+    from checks.result import ERROR
+
+    ledger = ledger_for(reg, args.ledger, project)
     code = 0
     if args.record:
-        written = ledger.record(reports, {k: meta[k] for k in ("version", "seed")})
-        print(f"recorded {len(reports)} verdicts in {', '.join(str(p) for p in written)}", file=sys.stderr)
+        by_file: dict[Path, dict[str, Any]] = {}
+        for r in reports:
+            e = {**entry(r), "convention": ctx.convention}
+            by_file.setdefault(ledger.route(r.claim), {})[_key(r.claim.id, ctx.convention)] = e
+        for path, entries in by_file.items():
+            update(path, entries, {"version": meta["version"], "seed": meta["seed"], "convention": ctx.convention})
+        print(f"recorded {len(reports)} verdicts ({ctx.convention} convention) in "
+              f"{', '.join(str(p) for p in sorted(by_file))}", file=sys.stderr)
     if args.strict:
         recorded = ledger.load()
-        changed = [(r.claim.id, recorded[r.claim.id]["status"], r.verdict.status) for r in reports
-                   if r.claim.id in recorded and recorded[r.claim.id]["status"] != r.verdict.status]
+        changed = [(r.claim.id, recorded[k]["status"], r.verdict.status) for r in reports
+                   if (k := _key(r.claim.id, ctx.convention)) in recorded and recorded[k]["status"] != r.verdict.status]
         for cid, old, new in changed:
             print(f"strict: {cid} was recorded {old}, now {new}", file=sys.stderr)
         if changed:
@@ -290,63 +301,29 @@ def cmd_verify(args) -> int:
         print(f"budget: {ctx.counter.count} Monte Carlo comparisons exceed the cap of {MAX_COMPARISONS} the "
               "false-alarm level is set for; verdicts of this run are not covered by it", file=sys.stderr)
         code = code or EXIT_BUDGET
-    tool_errors = [r for rep in reports for r in rep.results if r.status == ERROR and r.details.get("fault") == "tool"]
-    if tool_errors:
+    tool = [x for rep in reports for x in rep.results if x.status == ERROR and x.details.get("fault") == "tool"
+            and not unranged(rep.claim)]                     # a symbol without a Param is the claim's fault
+    if tool:
+        print(f"{len(tool)} check(s) broke inside theorycheck itself (see the error lines): please report",
+              file=sys.stderr)
         code = code or EXIT_TOOL
-    if fail_on and any(r.verdict.status in fail_on for r in reports if not from_files or r.claim.id in from_files
-                       or args.fail_on_all):
+    statuses = [(r.claim.id, r.verdict.status) for r in reports] + [(b["id"], b["status"]) for b in broken]
+    counted = [s for cid, s in statuses if not from_files or cid in from_files or args.fail_on_all]
+    if fail_on and any(s in fail_on for s in counted):
         code = code or EXIT_FAIL_ON
     return code
-
-
-def _print_report(r, width: int, verbose: bool) -> None:
-    kinds = ",".join(sorted({x.kind for x in r.results}))
-    line = f"{r.verdict.status:<18} {r.claim.id:<{width}}  {r.claim.location[:30]:<30} [{kinds}] {r.seconds:6.1f}s"
-    if r.mutants is not None:
-        m = r.mutants
-        line += f"  mutants {m['killed']}/{m['tried']}"
-        if m.get("statement_checked") is False:
-            line += " STATEMENT NOT CHECKED"
-    print(line, flush=True)
-    if r.verdict.status != "verified" or verbose:
-        print(f"{'':<19}{r.verdict.reason[:200]}")
-        if r.verdict.counterexample:
-            print(f"{'':<19}counterexample: {_short(r.verdict.counterexample)}")
-    if verbose:
-        for x in r.results:
-            print(f"{'':<19}- {x.status:<13} {x.name} [{x.method}]")
-        if r.mutants and r.mutants.get("survivors"):
-            print(f"{'':<19}surviving mutants: {'; '.join(r.mutants['survivors'])}")
-
-
-def _print_summary(reports, meta, elapsed, file=None) -> None:
-    from checks.result import VERDICTS
-
-    file = file or sys.stdout
-    counts = Counter(r.verdict.status for r in reports)
-    print(f"{len(reports)} claims in {elapsed:.1f} s: " + "  ".join(f"{v}: {counts.get(v, 0)}" for v in VERDICTS
-                                                                   if counts.get(v) or v in ("verified", "refuted")),
-          file=file)
-    print(f"Monte Carlo comparisons: {meta['comparisons']} (family-wise false-alarm bound "
-          f"{meta['family_wise_false_alarm_bound']:.1e})", file=file)
-    muts = [r.mutants for r in reports if r.mutants and r.mutants.get("tried")]
-    if muts:
-        tried, killed = sum(m["tried"] for m in muts), sum(m["killed"] for m in muts)
-        print(f"mutants: {killed}/{tried} killed ({killed / tried:.1%})", file=file)
-
-
-def _short(d, limit=240) -> str:
-    text = json.dumps({k: v for k, v in d.items() if k != "rungs"}, default=str)
-    return text if len(text) <= limit else text[:limit] + "..."
 
 
 def cmd_docs_build(args) -> int:
     from .site import build
 
-    summary = build(Path(args.out), seed=args.seed, deep=args.deep, from_json=args.from_json, pattern=args.only,
-                    log=lambda m: print(m, file=sys.stderr))
-    print(f"wrote {summary.pages} pages and {summary.plots} plots to {summary.out} in {summary.seconds:.1f} s; "
-          f"open {summary.out / 'index.html'}")
+    targets = list(args.targets) + list(args.claims or [])
+    summary = build(Path(args.out), targets=targets, seed=args.seed, deep=args.deep, from_json=args.from_json,
+                    pattern=args.only, convention=args.optimizer_convention, quiet=args.quiet, verbose=args.verbose,
+                    jobs=args.jobs)
+    if not args.quiet:
+        print(f"wrote {summary.pages} pages and {summary.plots} plots to {summary.out} in {summary.seconds:.1f} s; "
+              f"open {summary.out / 'index.html'}")
     return 0
 
 
@@ -356,44 +333,54 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"theorycheck {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
     targets_help = "claim ids, globs (adai.eq*), substrings, or claim files (FILE.py, or a folder of them)"
+    ledger_help = f"the ledger of your own claims (default: [tool.theorycheck] ledger, else ./{USER_LEDGER})"
+
+    def convention(s):
+        s.add_argument("--optimizer-convention", choices=CONVENTIONS, default="paper",
+                       help="optimizers as the papers print them (default) or as torch.optim and the official "
+                            "Adai code run them")
 
     s = sub.add_parser("list", help="one line per claim: id, location, recorded verdict")
     s.add_argument("targets", nargs="*", help=targets_help)
-    s.add_argument("--ledger", help=f"the ledger of your own claims (default ./{USER_LEDGER})")
+    s.add_argument("--ledger", help=ledger_help)
     s.set_defaults(func=cmd_list)
 
-    s = sub.add_parser("show", help="a claim, its regime and its checks")
+    s = sub.add_parser("show", help="a claim as printed, its regime and its checks")
     s.add_argument("targets", nargs="+", help=targets_help)
-    s.add_argument("--evidence", action="store_true", help="run the checks and print a summary of their evidence")
-    s.add_argument("--json", action="store_true", help="with --evidence: the full evidence as JSON")
+    s.add_argument("--evidence", action="store_true", help="run the checks and summarize their evidence")
+    s.add_argument("--json", action="store_true", help="with --evidence: the whole report as JSON")
     s.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    s.add_argument("--ledger")
+    s.add_argument("--ledger", help=ledger_help)
+    convention(s)
     s.set_defaults(func=cmd_show)
 
     s = sub.add_parser("latex", help="LaTeX of the statement as printed and of any corrected form")
     s.add_argument("targets", nargs="+", help=targets_help)
     s.set_defaults(func=cmd_latex)
 
-    s = sub.add_parser("eval", help="a claim's formula at NAME=VALUE (checked against what the paper assumes)")
+    s = sub.add_parser("eval", help="a claim's formula at NAME=VALUE (ASCII names such as vbar work; only what "
+                                    "the paper assumes is enforced)")
     s.add_argument("args", nargs="+", metavar="ID|FILE|NAME=VALUE")
     s.set_defaults(func=cmd_eval)
 
-    s = sub.add_parser("verify", help="run the checks and print the ledger")
+    s = sub.add_parser("verify", help="run the checks; one line per claim as it finishes, then the counts")
     s.add_argument("targets", nargs="*", help=targets_help)
-    s.add_argument("--json", action="store_true", help="machine-readable output")
+    s.add_argument("--json", action="store_true", help="machine-readable output (what `docs build --from` reads)")
     s.add_argument("--deep", action="store_true", help="longer, tighter Monte Carlo runs")
     s.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"root seed (default {DEFAULT_SEED})")
     s.add_argument("--at", help="run numeric checks at one point, e.g. --at H=-0.5,D=0.1,t=1")
     s.add_argument("--strict", action="store_true", help="exit 3 when a verdict differs from the recorded ledger")
     s.add_argument("--record", action="store_true", help="record these verdicts in the ledger")
-    s.add_argument("--ledger", help=f"the ledger of your own claims (default ./{USER_LEDGER})")
+    s.add_argument("--ledger", help=ledger_help)
     s.add_argument("--mutants", action="store_true",
                    help="also run every check against mutants of each statement and report which it kills")
-    s.add_argument("--fail-on", help="exit 1 if a claim of your files (or any claim, with --fail-on-all) has one "
-                                     "of these verdicts, e.g. refuted,inconclusive")
+    s.add_argument("--fail-on", help="exit 1 if a claim of your files (or any claim when no file is given) has one "
+                                     "of these verdicts, e.g. refuted,inconclusive,error")
     s.add_argument("--fail-on-all", action="store_true", help=argparse.SUPPRESS)
+    s.add_argument("-j", "--jobs", type=int, default=1, help="run claims in N worker processes (same verdicts)")
     s.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors (and --json)")
     s.add_argument("-v", "--verbose", action="store_true", help="every check of every claim")
+    convention(s)
     s.set_defaults(func=cmd_verify)
 
     s = sub.add_parser("table", help="plot-ready table of formula, exact model and simulation")
@@ -401,17 +388,24 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--csv", action="store_true", help="comma-separated values")
     s.add_argument("--json", action="store_true", help="the table as JSON")
     s.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    convention(s)
     s.set_defaults(func=cmd_table)
 
-    docs = sub.add_parser("docs", help="the static site of verified claims")
+    docs = sub.add_parser("docs", help="the static site of the claims and their verdicts")
     dsub = docs.add_subparsers(dest="docs_command", required=True)
     s = dsub.add_parser("build", help="verify the claims and write the site (offline: MathML, SVG plots)")
+    s.add_argument("targets", nargs="*", help=targets_help + " (default: every claim of the package)")
+    s.add_argument("--claims", action="append", metavar="PATH", help="a claim file or folder to include (repeatable)")
     s.add_argument("--out", default="site", help="output folder (default: site); only an empty folder or a "
                                                   "previous site is written to")
     s.add_argument("--seed", type=int, default=DEFAULT_SEED)
     s.add_argument("--deep", action="store_true", help="longer, tighter Monte Carlo runs")
-    s.add_argument("--from", dest="from_json", help="use a saved `theorycheck verify --json` run instead of verifying")
+    s.add_argument("--from", dest="from_json", help="render a saved `theorycheck verify --json` run; nothing is re-run")
     s.add_argument("--only", help="only claims matching this id, glob or substring")
+    s.add_argument("-j", "--jobs", type=int, default=1, help="run claims in N worker processes (same verdicts)")
+    s.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    s.add_argument("-v", "--verbose", action="store_true", help="every check of every claim")
+    convention(s)
     s.set_defaults(func=cmd_docs_build)
     return p
 

@@ -1,9 +1,9 @@
 """pytest plugin: claims as tests.
 
-``pytest my_claims.py`` (or ``pytest --claims DIR``) collects a claim file with one test per check and one
-per verdict; the package's own section modules (``theory/papers/<paper>/<section>.py``) are collected the
-same way. Markers: ``symbolic``, ``exact``, ``montecarlo``, ``bound``, ``verdict``. Options: ``--deep``,
-``--seed N``, ``--claims PATH`` (repeatable).
+``pytest my_claims.py`` (or ``pytest claims/``, or ``pytest --claims DIR``) collects a claim file with one
+test per check and one per verdict; the package's own section modules (``theory/papers/<paper>/<section>.py``)
+are collected the same way. Markers: ``symbolic``, ``exact``, ``montecarlo``, ``bound``, ``verdict`` (select
+with ``-m``). Options: ``--deep``, ``--seed N``, ``--claims PATH`` (repeatable), ``--optimizer-convention``.
 
 Every check runs once per session (a verdict test reuses its checks' results). A check test passes when
 its status is the one recorded in the ledger (the package's ledgers, or ``theorycheck.lock`` for your own
@@ -13,7 +13,6 @@ and the session fails if they exceed the family-wise budget.
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +25,43 @@ MARKERS = {
     "bound": "a worst-case search for a violation of a bound",
     "verdict": "a claim's verdict, computed from its checks",
 }
-_CLAIM_FILE = re.compile(r"(^|\n)\s*(@claim\(|CLAIMS\s*=|[A-Za-z_]\w*\s*=\s*Claim\()")
+def declares_claims(path: Path) -> bool:
+    """A claim file declares claims at module level (@claim functions, CLAIMS = [...], name = Claim(...));
+    claim files written inside strings (as tests do) do not count."""
+    import ast
+
+    try:
+        tree = ast.parse(path.read_text(errors="ignore"))
+    except (SyntaxError, ValueError):
+        return False
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and any(
+                isinstance(d, ast.Call) and getattr(d.func, "id", getattr(d.func, "attr", "")) == "claim"
+                for d in node.decorator_list):
+            return True
+        if isinstance(node, ast.Assign):
+            names = [t.id for t in node.targets if isinstance(t, ast.Name)]
+            call = node.value.func if isinstance(node.value, ast.Call) else None
+            listed = isinstance(node.value, (ast.List, ast.Tuple, ast.ListComp))
+            if ("CLAIMS" in names and listed) or getattr(call, "id", getattr(call, "attr", "")) == "Claim":
+                return True
+    return False
+
+
+class _Handled(pytest.File):
+    """A claim file named on the command line is ours: pytest's module collector must not import it as tests."""
+
+    def collect(self):
+        return []
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pycollect_makemodule(module_path: Path, parent):
+    session: Session = parent.config._theorycheck
+    if session.builtin_module(module_path) is not None or (session.wanted(module_path)
+                                                           and declares_claims(module_path)):
+        return _Handled.from_parent(parent, path=module_path)
+    return None
 
 
 def pytest_addoption(parser):
@@ -35,44 +70,33 @@ def pytest_addoption(parser):
     group.addoption("--seed", type=int, default=None, help="root seed for the claim checks")
     group.addoption("--claims", action="append", default=[], metavar="PATH",
                     help="collect the claims of a claim file or a folder of them")
+    group.addoption("--optimizer-convention", choices=("paper", "torch"), default="paper",
+                    help="check claims with optimizers as the papers print them (default) or as torch.optim runs them")
 
 
 def pytest_configure(config):
     for name, text in MARKERS.items():
         config.addinivalue_line("markers", f"{name}: {text}")
+    for p in config.getoption("--claims"):
+        if not Path(p).exists():
+            raise pytest.UsageError(f"--claims {p}: no such file or folder")
+        if str(Path(p).resolve()) not in {str(Path(a).resolve()) for a in config.args}:
+            config.args.append(str(Path(p).resolve()))       # collected like a path given on the command line
     config._theorycheck = Session(config)
 
 
 def pytest_collect_file(file_path: Path, parent):
     session: Session = parent.config._theorycheck
-    if file_path.suffix != ".py" or file_path.name.startswith(("test_", "conftest", "_")):
+    if file_path.suffix != ".py" or file_path.name.startswith(("conftest", "_")):
         return None
+    if file_path.name.startswith("test_") and file_path.resolve() not in session._explicit:
+        return None                       # test modules are claim files only when named on the command line
     module = session.builtin_module(file_path)
     if module is not None:
         return ClaimFile.from_parent(parent, path=file_path, module=module)
-    if session.wanted(file_path) and _CLAIM_FILE.search(file_path.read_text(errors="ignore")):
+    if session.wanted(file_path) and declares_claims(file_path):
         return ClaimFile.from_parent(parent, path=file_path, module=None)
     return None
-
-
-def pytest_sessionstart(session):
-    for p in session.config.getoption("--claims"):
-        if not Path(p).exists():
-            raise pytest.UsageError(f"--claims {p}: no such file or folder")
-
-
-def pytest_collection_modifyitems(session, config, items):
-    extra = config.getoption("--claims")
-    if not extra:
-        return
-    known = {str(getattr(i, "path", "")) for i in items}
-    for p in extra:
-        files = [Path(p)] if Path(p).is_file() else sorted(Path(p).glob("*.py"))
-        for f in files:
-            if str(f.resolve()) in known or f.name.startswith("_"):
-                continue
-            collector = ClaimFile.from_parent(session, path=f.resolve(), module=None)
-            items.extend(collector.collect())
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
@@ -81,7 +105,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     n = PROCESS_TOTAL.count
     if n:
         terminalreporter.write_line(f"Monte Carlo comparisons: {n} at level {ALPHA:.1e} each; family-wise "
-                                    f"false-alarm bound {n * ALPHA:.1e} (target {FAMILY_ALPHA:g}, cap {MAX_COMPARISONS})")
+                                    f"false-alarm bound {n * ALPHA:.1e} (target {FAMILY_ALPHA:g}, "
+                                    f"cap {MAX_COMPARISONS})")
 
 
 def pytest_sessionfinish(session, exitstatus):
@@ -89,6 +114,12 @@ def pytest_sessionfinish(session, exitstatus):
 
     if PROCESS_TOTAL.count > MAX_COMPARISONS:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def _get(reg, cid):
+    from theorycheck.loader import get
+
+    return get(reg, cid)
 
 
 class Session:
@@ -101,8 +132,11 @@ class Session:
         self._ledger: dict[str, Any] | None = None
         self._results: dict[tuple[str, str], Any] = {}
         self._builtin_modules: dict[Path, str] | None = None
-        self._explicit = {Path(a.split("::")[0]).resolve() for a in config.args if a.endswith(".py")}
-        self._folders = [Path(p).resolve() for p in config.getoption("--claims")]
+        given = [a.split("::")[0] for a in config.invocation_params.args if not str(a).startswith("-")]
+        self._explicit = {Path(a).resolve() for a in given if a.endswith(".py")}
+        self._folders = [Path(p).resolve() for p in config.getoption("--claims")] + \
+                        [Path(a).resolve() for a in given if Path(a).is_dir()]
+        self._files: dict[Path, list[str]] = {}
 
     def wanted(self, path: Path) -> bool:
         p = path.resolve()
@@ -130,8 +164,22 @@ class Session:
             from checks.base import RunContext
 
             seed = self.config.getoption("--seed")
-            self._ctx = RunContext(deep=self.config.getoption("--deep"), **({"seed": seed} if seed is not None else {}))
+            self._ctx = RunContext(deep=self.config.getoption("--deep"), convention=self.convention,
+                                   **({"seed": seed} if seed is not None else {}))
         return self._ctx
+
+    @property
+    def convention(self) -> str:
+        return self.config.getoption("--optimizer-convention")
+
+    def load_file(self, path: Path) -> list[str]:
+        """A claim file's ids, loaded once however many times it is collected."""
+        key = Path(path).resolve()
+        if key not in self._files:
+            from theorycheck.loader import add_file
+
+            self._files[key] = add_file(self.registry, key)
+        return self._files[key]
 
     @property
     def ledger(self) -> dict[str, Any]:
@@ -151,7 +199,7 @@ class Session:
         from checks.result import combine_readings, compute_verdict
 
         own = compute_verdict([self.result(claim, ch) for ch in claim.checks], claim.about)
-        readings = {rid: self.verdict(self.registry.get(rid)) for rid in self.registry.readings_of(claim.id)}
+        readings = {rid: self.verdict(_get(self.registry, rid)) for rid in self.registry.readings_of(claim.id)}
         return combine_readings(own, readings)
 
 
@@ -169,14 +217,14 @@ class ClaimFile(pytest.File):
             ids = [e.id for e in reg.entries() if e.module == self.module]
         else:
             try:
-                ids = reg.add_file(self.path)
-            except Exception as e:  # noqa: BLE001 - a claim file that does not load is one failing item
+                ids = session.load_file(self.path)
+            except Exception as e:
                 yield LoadError.from_parent(self, name="load", error=e)
                 return
         for cid in ids:
             try:
-                claim = reg.get(cid)
-            except Exception as e:  # noqa: BLE001
+                claim = _get(reg, cid)
+            except Exception as e:
                 yield LoadError.from_parent(self, name=cid, error=e)
                 continue
             for check in claim.checks:
@@ -195,10 +243,11 @@ class _ClaimItem(pytest.Item):
 
     @property
     def tc(self) -> Session:
-        return self.config._theorycheck
+        return self.config._theorycheck  # type: ignore[attr-defined]
 
     def recorded(self) -> dict[str, Any] | None:
-        return self.tc.ledger.get(self.claim_id)
+        key = self.claim_id if self.tc.convention == "paper" else f"{self.claim_id}@{self.tc.convention}"
+        return self.tc.ledger.get(key)
 
     def reportinfo(self):
         return self.path, None, self.name
@@ -213,7 +262,7 @@ class CheckItem(_ClaimItem):
     def runtest(self):
         from checks.result import ERROR, FAIL, INCONCLUSIVE, NOT_CHECKABLE, PASS
 
-        claim = self.tc.registry.get(self.claim_id)
+        claim = _get(self.tc.registry, self.claim_id)
         check = next(c for c in claim.checks if c.name == self.check_name)
         result = self.tc.result(claim, check)
         rec = self.recorded()
@@ -233,7 +282,8 @@ class CheckItem(_ClaimItem):
         if result.status == FAIL and not result.counterexample:
             raise ClaimFailure("a failing check must carry its counterexample")
         if result.status == PASS and result.kind in ("montecarlo", "exact") and "self_test" in result.details:
-            assert all(s["rejected"] for s in result.details["self_test"]), "a passing check rejects every wrong formula"
+            assert all(s["rejected"] for s in result.details["self_test"]), \
+                "a passing check rejects every wrong formula"
         assert result.status in (PASS, FAIL, NOT_CHECKABLE, INCONCLUSIVE)
 
 
@@ -241,18 +291,19 @@ class VerdictItem(_ClaimItem):
     def runtest(self):
         from checks.result import REFUTED, VERIFIED
 
-        claim = self.tc.registry.get(self.claim_id)
+        claim = _get(self.tc.registry, self.claim_id)
         verdict = self.tc.verdict(claim)
         rec = self.recorded()
         if rec is not None:
             if verdict.status != rec["status"]:
-                raise ClaimFailure(f"{self.claim_id}: verdict {verdict.status}, recorded {rec['status']}: {verdict.reason}")
+                raise ClaimFailure(f"{self.claim_id}: verdict {verdict.status}, recorded {rec['status']}: "
+                                   f"{verdict.reason}")
         elif verdict.status != VERIFIED:
             raise ClaimFailure(f"{self.claim_id}: {verdict.status}: {verdict.reason}")
         if verdict.status == REFUTED and not verdict.counterexample:
             raise ClaimFailure(f"{self.claim_id}: refuted without a counterexample")
         for cid in self.tc.registry.corrections_of(self.claim_id):
-            corrected = self.tc.verdict(self.tc.registry.get(cid))
+            corrected = self.tc.verdict(_get(self.tc.registry, cid))
             if corrected.status != VERIFIED:
                 raise ClaimFailure(f"{self.claim_id}: its corrected form {cid} is {corrected.status}")
 

@@ -15,7 +15,6 @@ from .loop import BLOWUP, CoupledEulerStep, LinearStep, run  # noqa: F401  (BLOW
 from .sample import Sample
 
 
-
 def abs_matrix(H: np.ndarray) -> np.ndarray:
     """[H]^+ = U diag(|H_i|) U^T for symmetric H (the construction under the adai paper's eq. (3))."""
     w, U = np.linalg.eigh(H)

@@ -5,14 +5,14 @@ Gradient model (the paper's Eq. (3) and Assumption 1): g = H theta + xi with xi 
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
 from .linear import abs_matrix, euler_maruyama_pair, psd_sqrt, rotated_hessian, second_moments
 from .loop import OptimizerStep, run
-from .sample import Sample
 from .optimizers import Optimizer
+from .sample import Sample
 
 
 def heavy_ball_exact_variance(h, c, T: int, lr, beta1, beta3, bias_correction: bool = False, m0_var=0.0):

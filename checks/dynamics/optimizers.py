@@ -11,10 +11,28 @@ model and every leading axis indexes independent runs (paths). Reductions "over 
 State (moments, step count) is created on the first call with the gradient's shape; ``reset()``
 starts over. Hyperparameters outside their range raise OptimizerError naming the optimizer, the
 parameter and the assumption it breaks.
+
+Conventions. The defaults follow the papers' printed algorithms; the libraries users train with differ in
+details that matter at small gradients. Options select the library's form (each tested step by step in
+tests/test_conventions.py):
+
+    Adam(eps_inside=False)          eps outside the root: Kingma & Ba, torch.optim.Adam
+    AMSGrad(torch=True)             torch.optim.Adam(amsgrad=True): max of the raw v, then bias correction
+    RMSprop(bias_correction=False,  torch.optim.RMSprop (alpha = beta2): no bias correction, eps outside
+            eps_inside=False)
+    Adai(weight_decay, decoupled)   the official Adai code (zeke-xie/adaptive-inertia-adai): coupled L2
+                                    decay added to the gradient (decoupled=False, its default), or
+                                    decoupled decay theta *= 1 - lr weight_decay (AdaiW, Algorithm 3)
+
+``for_convention(name, lr, convention=None, **kw)`` builds one optimizer in the convention a run asks for
+(``"paper"`` or ``"torch"``; by default the one set by the run, see ``CONVENTION``).
 """
 from __future__ import annotations
 
+import contextvars
+
 import numpy as np
+
 
 class OptimizerError(ValueError):
     """Hyperparameters or gradients an optimizer cannot take; the message names optimizer, parameter and
@@ -164,6 +182,34 @@ def rmsprop(lr: float, beta2: float = 0.999, eps: float = 1e-8) -> Adam:
     return opt
 
 
+class RMSprop(Adam):
+    """RMSprop with its conventions as options: v_t = beta2 v_(t-1) + (1 - beta2) g^2,
+    theta -= lr g / sqrt(v-hat + eps) with v-hat = v / (1 - beta2^t).
+
+    The defaults are ``rmsprop`` (Adam with beta1 = 0, as the `adai` paper compares it).
+    ``bias_correction=False, eps_inside=False`` is torch.optim.RMSprop with alpha = beta2 (no momentum, not
+    centered): theta -= lr g / (sqrt(v) + eps).
+    """
+
+    name = "RMSprop"
+
+    def __init__(self, lr: float, beta2: float = 0.999, eps: float = 1e-8, bias_correction: bool = True,
+                 eps_inside: bool = True):
+        self.bias_correction = bool(bias_correction)
+        super().__init__(lr, 0.0, beta2, eps, eps_inside)
+
+    def update(self, grad, params=None):
+        g = self._begin(grad)
+        self.m = g.copy()                          # beta1 = 0: the momentum is the gradient
+        self.v *= self.beta2
+        self.v += (1 - self.beta2) * g * g
+        v_hat = self.v / (1 - self.beta2 ** self.t) if self.bias_correction else self.v
+        denom = np.sqrt(v_hat + self.eps) if self.eps_inside else np.sqrt(v_hat) + self.eps
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = -self.lr * g / denom
+        return np.where(g == 0, 0.0, out)          # 0/0 (a zero gradient with eps = 0) is no move
+
+
 class IdealizedAdam(Optimizer):
     """The "idealized" Adam the paper analyses (after Staib et al.): the full-matrix preconditioner
     C^{-1/2} with C = E[g g^T] fixed, so theta -= eta C^{-1/2} m-hat.
@@ -207,14 +253,23 @@ class Adai(Optimizer):
 
     v-hat is bias-corrected; beta1_t = clip(1 - beta0 v-hat / mean(v-hat), 0, 1 - eps) per parameter,
     the mean taken over the parameters of one run; m-hat = m / (1 - prod_z beta1_z).
+
+    ``weight_decay`` (default 0, as printed) follows the official code (zeke-xie/adaptive-inertia-adai,
+    adai_optim/adai.py), which the paper's experiments use: with ``decoupled=False`` (its default) the
+    L2 term is added to the gradient before both moments, g <- g + weight_decay theta; with
+    ``decoupled=True`` theta is shrunk, theta <- theta (1 - lr weight_decay), before the update (AdaiW,
+    Algorithm 3). Either needs the parameters: ``update(grad, params)`` or ``step(params, grad)``.
     """
 
     name = "Adai"
 
-    def __init__(self, lr: float, beta0: float = 0.1, beta2: float = 0.99, eps: float = 1e-3):
+    def __init__(self, lr: float, beta0: float = 0.1, beta2: float = 0.99, eps: float = 1e-3,
+                 weight_decay: float = 0.0, decoupled: bool = False):
         self.beta0 = _require(self.name, "beta0", beta0, beta0 > 0, "beta0 > 0")
         self.beta2 = _unit_interval(self.name, "beta2", beta2)
         self.eps = _require(self.name, "eps", eps, 0 < eps <= 1, "0 < eps <= 1")
+        self.weight_decay = _require(self.name, "weight_decay", weight_decay, weight_decay >= 0, "weight_decay >= 0")
+        self.decoupled = bool(decoupled)
         super().__init__(lr)
 
     state_names = ("m", "v", "beta1_prod", "beta1")
@@ -238,9 +293,20 @@ class Adai(Optimizer):
         self.beta1_prod *= self.beta1
         return self.m / (1 - self.beta1_prod)
 
+    def _params(self, params) -> np.ndarray:
+        if params is None:
+            raise OptimizerError(f"{self.name}: weight_decay={self.weight_decay} needs the parameters: "
+                                 "call update(grad, params) or step(params, grad)")
+        return np.asarray(params, dtype=float)
+
     def update(self, grad, params=None):
         g = self._begin(grad)
-        return -self.lr * self._momentum(g)
+        if self.weight_decay and not self.decoupled:         # coupled L2: the official code's default
+            g = g + self.weight_decay * self._params(params)
+        delta = -self.lr * self._momentum(g)
+        if self.weight_decay and self.decoupled:             # theta (1 - lr wd) - lr m-hat
+            delta -= self.lr * self.weight_decay * self._params(params)
+        return delta
 
 
 class AdaiW(Adai):
@@ -251,8 +317,7 @@ class AdaiW(Adai):
 
     def __init__(self, lr: float, beta0: float = 0.1, beta2: float = 0.99, eps: float = 1e-3,
                  weight_decay: float = 0.0):
-        self.weight_decay = _require(self.name, "weight_decay", weight_decay, weight_decay >= 0, "weight_decay >= 0")
-        super().__init__(lr, beta0, beta2, eps)
+        super().__init__(lr, beta0, beta2, eps, weight_decay=weight_decay, decoupled=True)
 
     def update(self, grad, params=None):
         g = self._begin(grad)
@@ -274,17 +339,24 @@ class AMSGrad(Optimizer):
 
     m_t = beta1 m_(t-1) + (1-beta1) g_t (Reddi et al.); ``printed_m=True`` uses Eq. (13) literally,
     m_t = beta1 v_(t-1) + (1-beta1) g_t. With beta1 = 0 (the paper's theory) both agree. ``amsgrad=False``
-    drops the running max (Adam without bias correction, as Sec. 6.4 compares)."""
+    drops the running max (Adam without bias correction, as Sec. 6.4 compares).
+
+    ``torch=True`` is torch.optim.Adam(amsgrad=True): v-max_t = max(v-max_(t-1), v_t) of the raw v, then
+    theta -= lr (m_t / (1 - beta1^t)) / (sqrt(v-max_t / (1 - beta2^t)) + eps), eps outside the root
+    (default 1e-8 there; ``amsgrad=False`` then gives torch's plain Adam)."""
 
     name = "AMSGrad"
     state_names = ("m", "v", "v_hat")
 
-    def __init__(self, lr: float, beta1: float = 0.0, beta2: float = 0.999, eps: float = 0.0,
-                 printed_m: bool = False, amsgrad: bool = True):
+    def __init__(self, lr: float, beta1: float = 0.0, beta2: float = 0.999, eps: float | None = None,
+                 printed_m: bool = False, amsgrad: bool = True, torch: bool = False):
         self.beta1 = _unit_interval(self.name, "beta1", beta1)
         self.beta2 = _unit_interval(self.name, "beta2", beta2)
+        eps = (1e-8 if torch else 0.0) if eps is None else eps
         self.eps = _require(self.name, "eps", eps, eps >= 0, "eps >= 0")
-        self.printed_m, self.amsgrad = bool(printed_m), bool(amsgrad)
+        self.printed_m, self.amsgrad, self.torch = bool(printed_m), bool(amsgrad), bool(torch)
+        if self.torch and self.printed_m:
+            raise OptimizerError(f"{self.name}: printed_m=True is the `ziyin` Eq. (13) typo and has no torch form")
         super().__init__(lr)
 
     def _init_state(self, g):
@@ -298,7 +370,48 @@ class AMSGrad(Optimizer):
         self.m = self.beta1 * prev + (1 - self.beta1) * g
         self.v = self.beta2 * self.v + (1 - self.beta2) * g * g
         self.v_hat = np.maximum(self.v_hat, self.v) if self.amsgrad else self.v
-        denom = np.sqrt(self.v_hat + self.eps)
+        if self.torch:
+            m = self.m / (1 - self.beta1 ** self.t)
+            denom = np.sqrt(self.v_hat / (1 - self.beta2 ** self.t)) + self.eps
+        else:
+            m, denom = self.m, np.sqrt(self.v_hat + self.eps)
         with np.errstate(divide="ignore", invalid="ignore"):
-            out = -self.lr * self.m / denom
+            out = -self.lr * m / denom
         return np.where(denom > 0, out, 0.0)
+
+
+# --- conventions: the optimizer a run asks for ---------------------------------------------------------
+CONVENTIONS = ("paper", "torch")
+# The convention of the running check (set by the run from RunContext.convention): kernels and claims
+# that build optimizers through ``for_convention`` follow it.
+CONVENTION: contextvars.ContextVar[str] = contextvars.ContextVar("theorycheck_optimizer_convention", default="paper")
+
+
+def current_convention() -> str:
+    return CONVENTION.get()
+
+
+def for_convention(name: str, lr: float, convention: str | None = None, **kw) -> Optimizer:
+    """``name`` in adam, amsgrad, rmsprop, adai, adaiw, sgd, momentum, built as the paper prints it
+    (``convention="paper"``) or as torch.optim / the official Adai code runs it (``"torch"``); keyword
+    arguments are the optimizer's own (beta1, beta2, eps, weight_decay, ...)."""
+    convention = convention or CONVENTION.get()
+    if convention not in CONVENTIONS:
+        raise OptimizerError(f"optimizer convention {convention!r}: expected one of {', '.join(CONVENTIONS)}")
+    torch = convention == "torch"
+    key = name.lower()
+    if key == "adam":
+        return Adam(lr, eps_inside=not torch, **kw)
+    if key == "amsgrad":
+        return AMSGrad(lr, torch=torch, **kw)
+    if key == "rmsprop":
+        return RMSprop(lr, bias_correction=not torch, eps_inside=not torch, **kw)
+    if key == "adai":                       # the official code's default is coupled L2 decay
+        return Adai(lr, **kw)
+    if key in ("adaiw", "adais"):
+        return AdaiW(lr, **kw)
+    if key == "sgd":
+        return SGD(lr)
+    if key in ("momentum", "heavyball"):
+        return HeavyBall(lr, **kw)
+    raise OptimizerError(f"no optimizer named {name!r}: adam, amsgrad, rmsprop, adai, adaiw, sgd, momentum")
