@@ -90,7 +90,7 @@ class ExactOrder(FormulaCheck):
     evidence = "model"
     form = "order"
 
-    def __init__(self, name: str, exact: Callable[[dict], float], small, order: float = 1.0, rungs: int = 5,
+    def __init__(self, name: str, exact: Callable[[dict], float], small, order: float | str = 1.0, rungs: int = 5,
                  factor: float = 2.0, n_points: int = 2, start: Callable[[dict], dict] | None = None,
                  formula=None, perturbations=DEFAULT_PERTURBATIONS[:2], slack: float = 0.2):
         self.name, self.exact, self.small, self.order = name, exact, small, order
@@ -98,7 +98,24 @@ class ExactOrder(FormulaCheck):
         self.start = start or (lambda p: p)
         self.perturbations, self.slack = tuple(perturbations), slack
 
-    def _fit(self, f, ladders):
+    def claimed_order(self, claim) -> float:
+        """The order as given, or read from the statement: the power of ``small`` by which its O(...) term is
+        smaller than its formula (so a typo in a printed O term changes the outcome)."""
+        if self.order != "statement":
+            return float(self.order)
+        import sympy as sp
+
+        bound, formula = claim.remainder_bound, claim.formula
+        if bound is None:
+            raise Undecidable("the statement has no O(...) term to read the order from", "order")
+        s = self.small
+        q = sp.limit(s * sp.diff(sp.log(sp.Abs(bound / formula)), s), s, 0, "+")
+        if not q.is_finite:
+            raise Undecidable(f"the order of the O(...) term relative to the formula is {q}", "order")
+        return float(q)
+
+    def _fit(self, f, ladders, order=None):
+        order = self.order if order is None else order
         rows, failure = [], None
         for ladder in ladders:
             smalls = np.array([p[self.small.name] for p, _ in ladder])
@@ -109,12 +126,12 @@ class ExactOrder(FormulaCheck):
             slope = float(np.polyfit(np.log(smalls[tail]), np.log(np.maximum(rel[tail], 1e-300)), 1)[0])
             row = {"params": ladder[0][0], "small": smalls.tolist(), "claimed": claimed.tolist(),
                    "exact": exact.tolist(), "relative_error": rel.tolist(), "fitted_order": slope,
-                   "claimed_order": self.order}
+                   "claimed_order": order}
             rows.append(row)
-            if slope < self.order - self.slack and rel[-1] > 1e-9 and failure is None:
+            if slope < order - self.slack and rel[-1] > 1e-9 and failure is None:
                 failure = {"params": ladder[-1][0], "claimed": float(claimed[-1]), "exact": float(exact[-1]),
                            "relative_error_at_smallest": float(rel[-1]), "fitted_order": slope,
-                           "claimed_order": self.order}
+                           "claimed_order": order}
         return rows, failure
 
     def _run(self, claim, ctx: RunContext) -> CheckResult:
@@ -128,15 +145,16 @@ class ExactOrder(FormulaCheck):
                 ladder.append((p, float(self.cached(ctx, claim, "exact", self.exact, (dict(p),)))))
             ladders.append(ladder)
         expr = self.expression(claim)
-        rows, failure = self._fit(self.lambdified(claim, expr), ladders)
+        order = self.claimed_order(claim)
+        rows, failure = self._fit(self.lambdified(claim, expr), ladders, order)
         self_test = []
         for label, perturb in self.perturbations:
-            _, bad = self._fit(self.lambdified(claim, perturb(expr)), ladders)
+            _, bad = self._fit(self.lambdified(claim, perturb(expr)), ladders, order)
             self_test.append({"perturbation": label, "rejected": bad is not None})
         details = {"rows": rows, "self_test": self_test, "seed": self.seed(claim, ctx),
                    "ladder_parameter": self.small.name}
         method = (f"exact computation along a ladder of {self.small.name} (/{self.factor:g} per rung, {self.rungs} "
-                  f"rungs): fitted order of the relative error >= {self.order:g} - {self.slack:g}")
+                  f"rungs): fitted order of the relative error >= {order:g} - {self.slack:g}")
         if failure is not None:
             return CheckResult(self.kind, self.name, FAIL, method, details, failure)
         return with_power(self.kind, self.name, method, details)

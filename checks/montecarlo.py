@@ -84,12 +84,16 @@ class MonteCarloMean(MonteCarloCheck):
 
     form = "z-test"
 
-    def __init__(self, name, simulate, predict: Callable[[dict, Callable], Any], **kw):
+    def __init__(self, name, simulate, predict: Callable[[dict, Callable], Any],
+                 start: Callable[[dict], dict] | None = None, **kw):
         super().__init__(name, simulate, **kw)
         self.predict = predict
+        self.start = start          # moves a drawn point (e.g. to where an effect is resolvable)
 
     def _run(self, claim, ctx: RunContext) -> CheckResult:
         points, rng_sim, n_paths, expr, details = self.setup(claim, ctx)
+        if self.start is not None:
+            points = [self.start(p) for p in points]
         f = self.lambdified(claim, expr)
         samples = []
         for point in points:

@@ -28,7 +28,8 @@ def run_mutants(claim, ctx: RunContext, original_status: str) -> dict[str, Any]:
     baseline = [check.run(claim, mctx) for check in claim.checks]
     base_prints = [_fingerprint(r) for r in baseline]
     rows, tried, killed = [], 0, 0
-    for m in mutants(claim.statement, claim.regime):
+    for m in mutants(claim.statement, claim.regime, identities=getattr(claim, "identities", None),
+                     symmetric=tuple(getattr(claim, "symmetric", ()))):
         row: dict[str, Any] = {"label": m.label, "kind": m.kind, "required": m.required}
         if m.equivalent:
             rows.append({**row, "outcome": "equivalent"})

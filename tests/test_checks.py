@@ -87,3 +87,38 @@ def test_exact_comparison_fails_on_finite_points_even_if_one_point_is_not_finite
     c = Claim(id="test.eq2", statement=sp.Eq(sp.Symbol("y"), sp.log(2 + b)), regime=regime, checks=[check])
     r = check.run(c, RunContext())
     assert r.status == FAIL and r.details["not_finite"]
+
+
+def test_exact_order_can_read_the_claimed_order_from_the_statement():
+    from checks.exact import ExactOrder
+    from theory.model import BigO
+
+    e = sp.Symbol("e", positive=True)
+    regime = Regime((Param(e, 0.05, 0.2),))
+    exact = lambda p: np.exp(p["e"]) - 1                       # = e + e^2/2 + ...
+    for bound, status in ((e ** 2, PASS), (e ** 3, FAIL)):     # relative remainder: order 1, not 2
+        check = ExactOrder("ladder", exact, e, order="statement")
+        c = Claim(id="test.eq3", statement=sp.Eq(sp.Symbol("y"), e + BigO(bound)), regime=regime, checks=[check],
+                  about="algebra")
+        assert check.run(c, RunContext()).status == status
+
+
+def test_equivalent_mutants_under_the_texts_identities_and_symmetries():
+    from theory.mutants import mutants
+
+    dt, eta, D, dW = sp.symbols("dt eta D dW", positive=True)
+    st = sp.Eq(sp.Symbol("dx"), -eta * dt ** 2 + sp.sqrt(2 * D) * dW)
+    plain = {m.label: m.equivalent for m in mutants(st)}
+    marked = {m.label: m.equivalent for m in mutants(st, identities={dt: eta}, symmetric=(dW,))}
+    assert not plain["dt <-> eta"] and marked["dt <-> eta"]
+    flip = next(k for k in marked if k.startswith("sign of sqrt(2)*sqrt(D)*dW"))
+    assert marked[flip] and not plain[flip]
+
+
+def test_a_huge_formula_is_not_equal_to_its_mutant():
+    """exp(800) overflows a float: the earlier test compared inf with inf and called every mutant equivalent."""
+    from theory.mutants import mutants
+
+    x = sp.Symbol("x", positive=True)
+    ms = mutants(sp.Eq(sp.Symbol("tau"), sp.exp(800 * x)), Regime((Param(x, 1, 2),)))
+    assert not any(m.equivalent for m in ms if m.label == "x1.05")

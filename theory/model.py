@@ -317,6 +317,8 @@ class Claim:
     quantified: str = ""             # vague words ("almost the same speed") and the quantitative reading encoded
     printed: str = ""                # the statement's LaTeX as the paper prints it, when SymPy's form differs
     curves: list[Any] = field(default_factory=list)   # plot-ready tables (checks.curves.Curve)
+    identities: dict[Any, Any] = field(default_factory=dict)   # substitutions the text makes (dt = eta): a
+    symmetric: tuple[Any, ...] = ()  # symbols whose sign leaves the law unchanged (dW); both mark equal mutants
     origin: str = ""                 # "builtin" or the claim file it came from
 
     def __post_init__(self):

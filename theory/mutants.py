@@ -68,7 +68,11 @@ def _with_o(expr, build: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return lambda e: build(e + o_terms)
 
 
-def mutants(statement: Any, regime: Regime | None = None, extra_symbols: tuple = ()) -> list[Mutant]:
+def mutants(statement: Any, regime: Regime | None = None, extra_symbols: tuple = (),
+            identities: dict | None = None, symmetric: tuple = ()) -> list[Mutant]:
+    """Mutants of the statement; ``identities`` (substitutions the text itself makes, such as dt = eta) and
+    ``symmetric`` (symbols whose sign leaves the law unchanged, such as a Brownian increment dW) mark mutants
+    that only restate the same thing as equivalent."""
     side, expr, rebuild = _side(statement)
     build = _with_o(expr, rebuild)
     core = drop_big_o(expr)
@@ -84,7 +88,7 @@ def mutants(statement: Any, regime: Regime | None = None, extra_symbols: tuple =
     out += _sign_mutants(core, build)
     out += _exponent_mutants(core, build)
     out += _swap_mutants(core, build, statement, regime, extra_symbols)
-    _mark_equivalent(out, core, build, regime)
+    _mark_equivalent(out, core, build, regime, identities or {}, tuple(symmetric), side == "lhs")
     return out
 
 
@@ -168,16 +172,25 @@ def _swap_mutants(core, build, statement, regime, extra_symbols) -> list[Mutant]
     return out
 
 
-def _mark_equivalent(out: list[Mutant], core, build, regime: Regime | None) -> None:
-    """A mutant whose formula equals the original everywhere cannot be killed: mark it equivalent."""
+def _mark_equivalent(out: list[Mutant], core, build, regime: Regime | None, identities: dict,
+                     symmetric: tuple, zero_side: bool) -> None:
+    """A mutant whose formula equals the original everywhere (up to the statement's own identities, the sign
+    of symmetric symbols, or the sign of a side that equals 0) cannot be killed: mark it equivalent."""
+    def same(x, y):
+        return x is not None and y is not None and _same_function(_ident(x, identities), _ident(y, identities), regime)
+
     original = _formula_side(build(core))
     for m in out:
         if m.equivalent or m.kind == "direction":
             continue
         mutated = _formula_side(m.statement)
-        if mutated is None or original is None:
-            continue
-        m.equivalent = _same_function(original, mutated, regime)
+        m.equivalent = (same(original, mutated)
+                        or any(same(original.subs(s, -s), mutated) for s in symmetric)
+                        or (zero_side and same(-original, mutated)))
+
+
+def _ident(e, identities: dict):
+    return e.subs(identities) if identities and isinstance(e, (sp.Basic, sp.MatrixBase)) else e
 
 
 def _formula_side(statement):
@@ -208,28 +221,32 @@ def _same_function(a, b, regime: Regime | None, n: int = 6) -> bool:
             return False
     boxes = {p.symbol: p for p in regime.params} if regime is not None else {}
     rnd = random.Random(12345)
+    sides = list(sp.Matrix(a)) if isinstance(a, sp.MatrixBase) else [a]
+    others = list(sp.Matrix(b)) if isinstance(b, sp.MatrixBase) else [b]
     evaluated = 0
     for _ in range(3 * n):
         subs = {}
-        for s in free:
+        for s in free | set().union(*(sp.sympify(x).free_symbols for x in sides + others)):
             p = boxes.get(s)
             v = rnd.uniform(p.low, p.high) if p is not None else rnd.uniform(0.3, 1.7)
             if p is None and (s.is_negative or s.is_nonpositive):
                 v = -v
             if s.is_integer:
                 v = max(1, round(v * 3))
-            subs[s] = v
-        try:
-            vals = [complex(sp.N(e.subs(subs), 30)) for e in entries]
-            scale = [abs(complex(sp.N(x.subs(subs), 30))) for x in
-                     (list(sp.Matrix(a)) if isinstance(a, sp.MatrixBase) else [a])]
+            subs[s] = sp.Float(v, 30)
+        try:        # mpmath at 30 digits: no float overflow, so exp(700) * 1.05 is told from exp(700)
+            pairs = [(sp.N(sp.sympify(x).subs(subs), 30), sp.N(sp.sympify(y).subs(subs), 30))
+                     for x, y in zip(sides, others)]
         except (TypeError, ValueError, ZeroDivisionError):
             continue
-        if any(v != v for v in vals):   # nan
-            continue
+        if not all(v.is_finite for pair in pairs for v in pair if v.is_number) or \
+                not all(v.is_number for pair in pairs for v in pair):
+            continue                                  # a point where either side is not finite decides nothing
         evaluated += 1
-        if any(abs(v) > 1e-12 * max(1.0, max(scale, default=1.0)) for v in vals):
-            return False
+        for x, y in pairs:
+            scale = max(abs(x), abs(y))
+            if scale != 0 and abs(x - y) / scale > sp.Float("1e-20", 30):
+                return False
         if evaluated >= n:
             return True
     return evaluated > 0
