@@ -1,4 +1,4 @@
-"""The escape-time kernel and the exact first-passage reference."""
+"""The escape-time kernel, the exact first-passage reference, and the helpers of the `adai` escape sections."""
 from __future__ import annotations
 
 import math
@@ -8,7 +8,9 @@ import numpy as np
 from checks.dynamics.escape import escape_times, mfpt_overdamped
 from checks.dynamics.optimizers import HeavyBall
 from checks.result import FAIL, INCONCLUSIVE, PASS
-from theory.papers.adai.escape import Figure5, coverage_exact, weighted_fit
+from checks.stats import ALPHA
+from theory.papers.adai.appendix_e import coverage_exact
+from theory.papers.adai.escape_checks import judge, model_comparison, weighted_fit
 
 
 def test_mfpt_of_free_diffusion_is_c_squared_over_2d():
@@ -71,13 +73,28 @@ def test_coverage_of_the_printed_interval_at_n_100():
 
 def test_weighted_fit_recovers_a_line():
     x = np.array([1.0, 2.0, 3.0, 4.0])
-    a, b, sa, sb, chi2 = weighted_fit(x, 2 + 3 * x, np.ones(4))
-    assert math.isclose(a, 2) and math.isclose(b, 3) and chi2 < 1e-20
+    coef, err, chi2, rank = weighted_fit(x, 2 + 3 * x, np.ones(4))
+    assert np.allclose(coef, [2, 3]) and chi2 < 1e-20 and rank == 2 and np.all(err > 0)
+
+
+def test_weighted_fit_of_a_constant_design_does_not_raise():
+    coef, err, chi2, rank = weighted_fit(np.ones(4), np.arange(4.0), np.ones(4))
+    assert rank == 1 and math.isclose(chi2, 5.0)
 
 
 def test_figure5_judgement():
-    fig = Figure5("t")
-    good = {1.0: {"chi2": 1.0, "p_value": 0.6}, 0.5: {"chi2": 30.0, "p_value": 1e-6}}
-    assert fig._judge(good, 1.0) == PASS and fig._judge(good, 0.5) == FAIL
-    close = {1.0: {"chi2": 2.0, "p_value": 0.5}, 0.5: {"chi2": 1.0, "p_value": 0.8}}
-    assert fig._judge(close, 1.0) == INCONCLUSIVE and fig._judge(close, 0.5) == PASS
+    ks = np.array([1.5, 2.0, 2.5, 3.0, 4.0])
+    se = np.full(ks.size, 0.01)
+    truth_1 = 2 + 10 / ks                              # exactly linear in 1/k, resolved to 0.01
+    fits = model_comparison(ks, truth_1, se, 1.0, 0.5, ALPHA)
+    assert not fits[1.0]["rejected"] and fits[0.5]["rejected"]
+    assert judge(fits, 1.0, 0.5) == PASS and judge(fits, 0.5, 1.0) == FAIL
+    blurred = model_comparison(ks, truth_1, np.full(ks.size, 10.0), 1.0, 0.5, ALPHA)   # no resolution
+    assert judge(blurred, 1.0, 0.5) == INCONCLUSIVE and judge(blurred, 0.5, 1.0) == INCONCLUSIVE
+
+
+def test_model_comparison_threshold_is_the_suites_level():
+    from scipy import stats
+
+    fits = model_comparison(np.array([1.0, 2.0, 3.0, 4.0]), np.array([1.0, 2.0, 3.0, 4.0]), np.ones(4), 1.0, 0.5, ALPHA)
+    assert math.isclose(fits[1.0]["lr_threshold"], stats.chi2.isf(ALPHA, 1))

@@ -8,9 +8,19 @@ import numpy as np
 import pytest
 
 from checks.dynamics.momentum import heavy_ball_exact_variance, optimizer_on_saddle, phase_space_msd
-from checks.dynamics.optimizers import (SGD, Adai, AdaiW, Adam, HeavyBall, IdealizedAdam, OptimizerError,
-                                        adam_style_momentum, rmsprop, sgd_style_momentum)
-from theory.papers.adai.momentum import D, H, M, exact_eq_start, gamma, t
+from checks.dynamics.optimizers import (
+    SGD,
+    Adai,
+    AdaiW,
+    Adam,
+    HeavyBall,
+    IdealizedAdam,
+    OptimizerError,
+    adam_style_momentum,
+    rmsprop,
+    sgd_style_momentum,
+)
+from theory.papers.adai.momentum_models import EXACT_AT_EQUILIBRIUM, D, H, M, gamma, t
 
 
 def test_sgd_step():
@@ -144,7 +154,7 @@ def test_phase_space_sde_matches_the_closed_form():
     rng = np.random.default_rng(np.random.SeedSequence(11))
     point = {H: -0.4, M: 1.5, gamma: 2.0, D: 0.2, t: 2.0}
     s = phase_space_msd([-0.4], [0.2], 1.5, 2.0, 2.0, 50_000, rng, r0_var=0.2 / (2.0 * 1.5 ** 2))
-    exact = float(exact_eq_start.subs(point))
+    exact = float(EXACT_AT_EQUILIBRIUM.subs(point))
     se = s.values.std() / np.sqrt(len(s.values))
     assert abs(s.values.mean() - exact) < 5 * se
 

@@ -13,4 +13,5 @@ PAPER = {
     "citation": "Z. Xie, X. Wang, H. Zhang, I. Sato, M. Sugiyama. Adaptive Inertia: Disentangling the Effects of "
                 "Adaptive Learning Rate and Momentum. arXiv:2006.15815.",
 }
-SECTIONS = ("sgd",)
+SECTIONS = ("sgd", "mapping", "theorem2_proof", "theorem2", "notation", "kramers", "adam", "adaptive_escape", "inertia",
+            "appendix_e")
