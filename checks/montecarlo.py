@@ -158,9 +158,10 @@ class MonteCarloDensity(MonteCarloCheck):
 
     form = "density"
 
-    def __init__(self, name, simulate, x: sp.Symbol, n_cells: int = 24, **kw):
+    def __init__(self, name, simulate, x: sp.Symbol, n_cells: int = 24, support: tuple = (-np.inf, np.inf), **kw):
         super().__init__(name, simulate, extra_symbols=(x,), **kw)
         self.x, self.n_cells = x, n_cells
+        self.support = (float(support[0]), float(support[1]))   # the outer cells end where the density does
 
     def _run(self, claim, ctx: RunContext) -> CheckResult:
         points, rng_sim, n_paths, expr, details = self.setup(claim, ctx)
@@ -197,7 +198,8 @@ class MonteCarloDensity(MonteCarloCheck):
 
         from scipy import integrate
 
-        bounds = np.concatenate([[-np.inf], edges, [np.inf]])
+        lo, hi = self.support
+        bounds = np.concatenate([[lo], np.clip(edges, lo, hi), [hi]])
         masses = np.array([integrate.quad(pdf, a, b, limit=200)[0] for a, b in zip(bounds[:-1], bounds[1:])])
         if not np.all(np.isfinite(masses)):
             raise Undecidable(f"the claimed density does not integrate to finite cell masses at {point}", "density")
