@@ -8,7 +8,6 @@ engine counts comparisons and the test suite asserts the cap holds.
 from __future__ import annotations
 
 from dataclasses import dataclass
-
 from statistics import NormalDist
 
 import numpy as np
