@@ -266,19 +266,19 @@ def exponentiality_test(times, censored=None, cells: int = 20, lattice: float | 
 
 def _merge_small(counts: np.ndarray, expected: np.ndarray, minimum: float = 5.0):
     """Merge the cell expecting least into its smaller neighbour until every cell expects >= minimum."""
-    counts, expected = list(counts), list(expected)
-    while len(expected) > 1 and min(expected) < minimum:
-        i = int(np.argmin(expected))
+    cells, expect = list(counts), list(expected)
+    while len(expect) > 1 and min(expect) < minimum:
+        i = int(np.argmin(expect))
         if i == 0:
             j = 1
-        elif i == len(expected) - 1:
+        elif i == len(expect) - 1:
             j = i - 1
         else:
-            j = i - 1 if expected[i - 1] <= expected[i + 1] else i + 1
-        expected[j] += expected[i]
-        counts[j] += counts[i]
-        del expected[i], counts[i]
-    return np.array(counts), np.array(expected)
+            j = i - 1 if expect[i - 1] <= expect[i + 1] else i + 1
+        expect[j] += expect[i]
+        cells[j] += cells[i]
+        del expect[i], cells[i]
+    return np.array(cells), np.array(expect)
 
 
 def compare_exponential_means(times1, censored1, times2, censored2, claimed_ratio: float = 1.0,

@@ -85,7 +85,7 @@ def combine_readings(own: Verdict, readings: dict[str, Verdict]) -> Verdict:
         ce = None
         if status == REFUTED:      # the first refuted reading's counterexample, named
             found = [(rid, v) for rid, v in sorted(readings.items()) if v.counterexample]
-            ce = {**found[0][1].counterexample, "reading": found[0][0]} if found else None
+            ce = {**(found[0][1].counterexample or {}), "reading": found[0][0]} if found else None
         return Verdict(status, f"every reading is {status}: " + ", ".join(sorted(readings)), ce)
     parts = ", ".join(f"{rid}: {v.status}" for rid, v in sorted(readings.items()))
     return Verdict(DEPENDS, f"the readings disagree ({parts})")

@@ -225,7 +225,7 @@ class ExitRatio(_Simulated):
                                        None)[0].p_value for point in points)
                 details["self_test"].append({"perturbation": label, "max_p_value": p_max, "rejected": p_max < ALPHA})
         else:
-            details["self_test"] = ExitLaw._self_test(self, claim, expr, cases)
+            details["self_test"] = ExitLaw._self_test(self, claim, expr, cases)  # type: ignore[arg-type]
         method = f"conditional binomial test of two exponential exposures, p >= {ALPHA:.1e}"
         return _verdict(self.kind, self.name, method, details, failure)
 

@@ -25,7 +25,7 @@ try:
     import numba
     HAVE_NUMBA = True
 except ImportError:                                     # pragma: no cover - exercised by monkeypatching
-    numba = None
+    numba = None                                        # type: ignore[assignment]
     HAVE_NUMBA = False
 
 
@@ -99,7 +99,7 @@ def fallback(name: str) -> None:
 
 
 def max_threads() -> int:
-    return int(numba.config.NUMBA_NUM_THREADS) if HAVE_NUMBA else 1
+    return int(getattr(numba.config, "NUMBA_NUM_THREADS", 1)) if HAVE_NUMBA and numba is not None else 1
 
 
 @contextlib.contextmanager

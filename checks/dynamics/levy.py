@@ -231,8 +231,8 @@ class LevySDE:
         self.kick = _keep(self.kick, mask)
         self.noise.keep(mask)
         owner = getattr(self.grad, "__self__", None)
-        if hasattr(owner, "keep"):
-            owner.keep(mask)
+        if (keep := getattr(owner, "keep", None)) is not None:
+            keep(mask)
 
 
 class AdaptiveLevySDE:
@@ -299,8 +299,8 @@ class AdaptiveLevySDE:
         if self.m is not None:
             self.m, self.v = self.m[mask], self.v[mask]
         owner = getattr(self.grad, "__self__", None)
-        if hasattr(owner, "keep"):
-            owner.keep(mask)
+        if (keep := getattr(owner, "keep", None)) is not None:
+            keep(mask)
 
 
 # --- the discrete algorithms with SaS gradient noise -----------------------------------------------------
@@ -321,8 +321,8 @@ class NoisyGradient:
         self.noise.keep(mask)
         self.scale = _keep(self.scale, mask)
         owner = getattr(self.grad, "__self__", None)
-        if hasattr(owner, "keep"):
-            owner.keep(mask)
+        if (keep := getattr(owner, "keep", None)) is not None:
+            keep(mask)
 
 
 def adam_eps_outside(lr: float, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8) -> Optimizer:

@@ -89,7 +89,8 @@ def run(step: Callable[[np.ndarray, np.random.Generator], np.ndarray], x0: Any, 
                 if stop is not None:
                     out = np.asarray(stop(x), dtype=bool) & ~bad
                     exit_step[alive[out]] = k
-                    exit_position[alive[out]] = x[out]
+                    if exit_position is not None:
+                        exit_position[alive[out]] = x[out]
                     drop |= out
             if k in save_set:
                 full = np.full((n, d), np.nan)

@@ -116,7 +116,7 @@ def simulate(dyn, n_paths: int, record, seed, x0=None, block: int = BLOCK) -> Pa
     if not jit.enabled():
         jit.fallback("compiled.linear.simulate")
         from ..linear import simulate as reference
-        return reference(dyn, n_paths, tuple(steps), as_generator(seed), x0)
+        return reference(dyn, n_paths, tuple(steps), as_generator(seed), x0)  # type: ignore[return-value]
     d = A.shape[0]
     states = streams(seed, n_paths, block)
     out = np.empty((steps.size, n_paths, d))

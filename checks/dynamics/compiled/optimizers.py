@@ -133,7 +133,7 @@ def to_reference(spec: OptimizerSpec):
     if spec.kind == ADAM:
         return _adam_eps_outside(o, spec)
     if spec.kind == IDEALIZED_ADAM:
-        P = spec.P
+        P = np.asarray(spec.P, dtype=float)
         return o.IdealizedAdam(spec.lr, np.linalg.inv(P @ P), spec.beta1, spec.bias_correction)
     if spec.kind == ADAI:
         return o.Adai(spec.lr, spec.beta0, spec.beta2, spec.eps)
