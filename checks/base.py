@@ -22,6 +22,7 @@ import sympy as sp
 
 from theory.errors import TheoryCheckError
 
+from .cache import symbolic_entry
 from .dynamics.optimizers import CONVENTION
 from .dynamics.optimizers import current_convention as optimizer_convention  # noqa: F401  (for claims)
 from .dynamics.sample import Sample, SimulationError
@@ -46,6 +47,7 @@ class RunContext:
     counter: ComparisonCounter = field(default_factory=ComparisonCounter)
     cache: SimulationCache | None = None       # replays simulations exactly (mutant runs)
     convention: str = "paper"                    # optimizer convention the claims are checked under
+    cache_symbolic: bool = True                  # replay symbolic results from the on-disk cache (checks.cache)
 
     def seed_sequence(self, claim_id: str, check_name: str | int) -> np.random.SeedSequence:
         """Independent, reproducible stream per (claim, check name): recorded in the evidence."""
@@ -115,6 +117,11 @@ class FormulaCheck:
 
     def run(self, claim, ctx: RunContext, index: int | None = None) -> CheckResult:
         start = time.perf_counter()
+        stored = symbolic_entry(self, claim, ctx)        # symbolic results are computed once (checks.cache)
+        if stored is not None and (hit := stored.load(ctx)) is not None:
+            hit.seconds = time.perf_counter() - start
+            return hit
+        before = ctx.counter.count
         convention = CONVENTION.set(ctx.convention)     # optimizers built via for_convention follow the run
         try:
             result = self._run(claim, ctx)
@@ -132,6 +139,8 @@ class FormulaCheck:
             CONVENTION.reset(convention)
         result.form = result.form or self.form
         result.evidence = self.evidence
+        if stored is not None:
+            stored.save(result, ctx.counter.count - before)
         result.seconds = time.perf_counter() - start
         return result
 

@@ -55,11 +55,13 @@ def run_claim(claim, ctx: RunContext) -> ClaimReport:
 
 def run_claims(claims: Iterable[Any], ctx: RunContext, registry=None,
                on_report: Callable[[ClaimReport], None] | None = None, jobs: int = 1, mutants: bool = False,
-               on_done: Callable[[ClaimReport], None] | None = None) -> list[ClaimReport]:
+               on_done: Callable[[ClaimReport], None] | None = None, scheduler: Any = None) -> list[ClaimReport]:
     """Run claims in order; a statement read several ways gets the combined verdict of its readings
     (readings not in the selection are run too, and reported). ``jobs > 1`` runs claims in worker processes
-    with the same verdicts. ``mutants`` adds each claim's mutation self-test. ``on_report`` sees each report
-    in order once its verdict is final; ``on_done`` sees each claim as soon as it finishes (any order)."""
+    with the same verdicts; ``scheduler`` (a Dask scheduler's address, a Client or a cluster) runs them on a
+    Dask cluster, with the same verdicts too. ``mutants`` adds each claim's mutation self-test. ``on_report``
+    sees each report in order once its verdict is final; ``on_done`` sees each claim as soon as it finishes
+    (any order)."""
     order = list(claims)
     if registry is not None:
         wanted = {c.id for c in order}
@@ -68,7 +70,11 @@ def run_claims(claims: Iterable[Any], ctx: RunContext, registry=None,
                 if rid not in wanted:
                     order.insert(order.index(c), registry.get(rid))
                     wanted.add(rid)
-    if jobs > 1 and len(order) > 1:
+    if scheduler is not None:
+        from .distributed import run_dask
+
+        reports = run_dask(order, ctx, registry, scheduler, mutants, on_done)
+    elif jobs > 1 and len(order) > 1:
         from .parallel import run_parallel
 
         reports = run_parallel(order, ctx, registry, jobs, mutants, on_done)

@@ -38,6 +38,12 @@ def _worker_registry(files: tuple[str, ...]):
     return reg
 
 
+def worker_fields(ctx: RunContext) -> dict[str, Any]:
+    """What a worker needs of the run's context to give the same evidence (plain data, sent to the worker)."""
+    return {"seed": ctx.seed, "deep": ctx.deep, "at": ctx.at, "convention": ctx.convention,
+            "cache_symbolic": ctx.cache_symbolic}
+
+
 def _run_one(claim_id: str, files: tuple[str, ...], ctx_fields: dict[str, Any], mutants: bool) -> dict[str, Any]:
     from .engine import run_claim
 
@@ -61,7 +67,7 @@ def run_parallel(claims: list, ctx: RunContext, registry, jobs: int, mutants: bo
     from .engine import ClaimReport
 
     files = tuple(getattr(registry, "files", ()))
-    fields = {"seed": ctx.seed, "deep": ctx.deep, "at": ctx.at, "convention": ctx.convention}
+    fields = worker_fields(ctx)
     by_id = {c.id: c for c in claims}
     reports: dict[str, Any] = {}
     method = "spawn"      # fresh interpreters: forking after numba's OpenMP threads started can deadlock

@@ -12,6 +12,7 @@ body runs only when the claim is needed. Every check derives what it compares fr
 from __future__ import annotations
 
 import math
+import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -320,6 +321,7 @@ class Claim:
     identities: dict[Any, Any] = field(default_factory=dict)   # substitutions the text makes (dt = eta): a
     symmetric: tuple[Any, ...] = ()  # symbols whose sign leaves the law unchanged (dW); both mark equal mutants
     origin: str = ""                 # "builtin" or the claim file it came from
+    defined_in: str = ""             # the source file that declares it (keys the cache of symbolic results)
 
     def __post_init__(self):
         if self.id:
@@ -423,6 +425,9 @@ class ClaimSpec:
                                        f"{type(c).__name__}, expected a Claim")
             c.id = self.id
             c.validate_id()
+            source = getattr(getattr(self.build_fn, "__code__", None), "co_filename", "")
+            for x in c.all_claims():
+                x.defined_in = x.defined_in or (os.path.abspath(source) if source else "")
             c.title = self.title or c.title
             paper = self.id.split(".")[0]
             citation = c.source.citation if c.source is not None else self.meta.get("citation", "")

@@ -140,6 +140,8 @@ class Registry:
             if c.id in self._claims and self._claims[c.id] is c:
                 continue
             c.origin = origin or c.origin or "builtin"
+            if not c.defined_in and c.origin != "builtin" and Path(c.origin).is_file():
+                c.defined_in = str(Path(c.origin).resolve())
             self._add_entry(Entry(c.id, c.location, c.title, c.paper, meta={"corrects": c.corrects,
                                   "reading_of": c.reading_of}, origin=c.origin))
             self._claims[c.id] = c
@@ -264,6 +266,7 @@ def _load_one(path: Path, required: bool) -> list[Any]:
     for c in claims:
         for cc in c.all_claims():
             cc.origin = str(path)
+            cc.defined_in = cc.defined_in or str(path.resolve())
     return claims
 
 

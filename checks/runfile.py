@@ -1,0 +1,168 @@
+"""One run, reused: the results of a saved ``theorycheck verify --json`` run, and the comparison count of a
+pytest session, exact under pytest-xdist.
+
+A saved run (``theorycheck verify --json > run.json``) holds every check's result. ``SavedRun.load`` reads it
+into {(claim id, check name): CheckResult} with the run's comparison count, so a test session can report those
+results instead of running every check again. A result is reused only for a claim whose statement is still
+the one the run checked, and only when the run was made with the session's seed, depth, optimizer convention
+and theorycheck version (``SavedRun.mismatch`` says what differs).
+
+``ComparisonTally`` keeps the family-wise count of a session: the saved run's comparisons once, plus those of
+every check run in the session, keyed by (claim id, check name). pytest-xdist workers send their tallies to
+the controller, which merges them: a check that several workers ran (a verdict test needs its claim's checks)
+counts once, since the same check with the same seed makes the same comparisons.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from theory.errors import TheoryCheckError
+
+from .result import CheckResult
+from .stats import PROCESS_TOTAL, ComparisonCounter
+
+WORKER_KEY = "theorycheck_comparisons"      # the key of a worker's tally in pytest-xdist's workeroutput
+
+
+class RunFileError(TheoryCheckError):
+    """A saved run that cannot be read, or that was made with other settings than the session's."""
+
+
+def _statement_text(claim) -> str:
+    import sympy as sp
+
+    return sp.sstr(claim.statement)
+
+
+@dataclass
+class SavedRun:
+    path: str
+    meta: dict[str, Any]
+    results: dict[tuple[str, str], CheckResult]
+    statements: dict[str, str]                 # claim id -> the statement the run checked (sp.sstr)
+    comparisons: int
+
+    @classmethod
+    def load(cls, path: str | Path) -> SavedRun:
+        """Read a ``theorycheck verify --json`` file (or a file ``docs build --from`` reads)."""
+        path = Path(path)
+        try:
+            data = json.loads(path.read_text())
+        except OSError as e:
+            raise RunFileError(f"cannot read the saved run {path}: {e.strerror or e}") from None
+        except ValueError as e:
+            raise RunFileError(f"{path} is not the JSON of `theorycheck verify --json`: {e}") from None
+        if not (isinstance(data, dict) and isinstance(data.get("run"), dict) and isinstance(data.get("claims"), list)):
+            raise RunFileError(f"{path} is not the JSON of `theorycheck verify --json` (no 'run' and 'claims')")
+        meta = data["run"]
+        if meta.get("interrupted"):
+            raise RunFileError(f"{path} holds an interrupted run: its counts are incomplete; run it again")
+        results: dict[tuple[str, str], CheckResult] = {}
+        statements: dict[str, str] = {}
+        for report in data["claims"]:
+            cid = report.get("id")
+            if not cid or (report.get("status") == "error" and not report.get("checks")):
+                continue                        # a claim that could not be built: nothing to reuse
+            statements[cid] = report.get("statement", "")
+            for check in report.get("checks") or []:
+                try:
+                    results[(cid, check["name"])] = CheckResult.from_dict(check)
+                except (KeyError, TypeError) as e:
+                    raise RunFileError(f"{path}: claim {cid}: a check result without {e}") from None
+        return cls(str(path), meta, results, statements, int(meta.get("comparisons", 0) or 0))
+
+    def mismatch(self, seed: int, deep: bool, convention: str = "paper") -> str | None:
+        """Why this run cannot stand for a session with these settings, or None."""
+        from theory.version import __version__
+
+        wanted = {"seed": seed, "deep": bool(deep), "convention": convention, "version": __version__}
+        got = {"seed": self.meta.get("seed"), "deep": bool(self.meta.get("deep", False)),
+               "convention": self.meta.get("convention", "paper"), "version": self.meta.get("version")}
+        diff = [f"{k} {got[k]!r} (this session: {wanted[k]!r})" for k in wanted if got[k] != wanted[k]]
+        return f"the saved run {self.path} was made with " + ", ".join(diff) if diff else None
+
+    def require(self, seed: int, deep: bool, convention: str = "paper") -> SavedRun:
+        problem = self.mismatch(seed, deep, convention)
+        if problem:
+            raise RunFileError(problem + "; make it again with the same settings, or unset THEORYCHECK_RUN")
+        return self
+
+    def result(self, claim, check_name: str) -> CheckResult | None:
+        """The saved result of a check, or None (not in the run, or the claim's statement changed since)."""
+        found = self.results.get((claim.id, check_name))
+        if found is None or self.statements.get(claim.id) != _statement_text(claim):
+            return None
+        return found
+
+    def __len__(self) -> int:
+        return len(self.results)
+
+
+@dataclass
+class ComparisonTally:
+    """The comparison count of a test session (see the module docstring).
+
+    ``other`` holds comparisons made outside claim checks (the engine's own tests running claims). In a
+    worker, ``by_check`` holds its own checks only; the controller adds the workers' tallies with ``merge``.
+    """
+
+    saved: int = 0                                               # a saved run's total, counted once
+    by_check: dict[tuple[str, str], int] = field(default_factory=dict)
+    other: int = 0                                               # merged from workers
+    process: ComparisonCounter | None = None                     # this process's total (PROCESS_TOTAL)
+    _own: int = 0                                                # comparisons of checks run in this process
+
+    def _rest_here(self) -> int:
+        """Comparisons this process made outside the checks it measured."""
+        return max(0, (self.process or PROCESS_TOTAL).count - self._own)
+
+    def use_saved(self, run: SavedRun | None) -> None:
+        self.saved = run.comparisons if run is not None else 0
+
+    def measure(self, key: tuple[str, str], counter: ComparisonCounter, run: Callable[[], Any]) -> Any:
+        """Run one check (``run()``) and record the comparisons it made under ``key`` (claim id, check name)."""
+        before = counter.count
+        out = run()
+        made = counter.count - before
+        self._own += made
+        self.by_check[key] = max(self.by_check.get(key, 0), made)
+        return out
+
+    def worker_output(self) -> dict[str, Any]:
+        """A worker's tally as plain data for ``config.workeroutput`` (the saved run is the controller's)."""
+        return {"by_check": [[cid, name, n] for (cid, name), n in sorted(self.by_check.items())],
+                "other": self._rest_here()}
+
+    def merge(self, output: dict[str, Any] | None) -> None:
+        """Add a worker's tally (``node.workeroutput[WORKER_KEY]``): checks by key, the rest by sum."""
+        if not output:
+            return
+        for cid, name, n in output.get("by_check", []):
+            key = (cid, name)
+            self.by_check[key] = max(self.by_check.get(key, 0), int(n))
+        self.other += int(output.get("other", 0))
+
+    @property
+    def total(self) -> int:
+        """The session's comparisons: the saved run's, every distinct check's, and the rest of each process."""
+        return self.saved + sum(self.by_check.values()) + self.other + self._rest_here()
+
+
+# --- the pytest-xdist part: what the plugin's hooks call ---------------------------------------------------------
+def is_xdist_worker(config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+def send_from_worker(config, tally: ComparisonTally) -> None:
+    """In ``pytest_sessionfinish`` of a worker: hand the tally to the controller."""
+    if is_xdist_worker(config):
+        config.workeroutput[WORKER_KEY] = tally.worker_output()
+
+
+def receive_from_worker(node, tally: ComparisonTally) -> None:
+    """In ``pytest_testnodedown`` of the controller: add a finished worker's tally."""
+    tally.merge(getattr(node, "workeroutput", {}).get(WORKER_KEY))
