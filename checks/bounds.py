@@ -18,7 +18,13 @@ that is a minimum of several expectations (``reduce="min"``: min_k E[X_k] over t
 a violation only when every E[X_k] is significantly above the bound (an intersection-union test at ALPHA). A
 bound whose sides may change sign is measured by its normalised gap ``1 + (lhs - bound) / scale(point)``
 (``scale``), which is the ratio lhs / bound when scale is the bound. ``derive`` may state the instance's absolute
-rounding allowance as ``"_atol"``: a gap below it is not a violation.
+rounding allowance as ``"_atol"``: a gap below it is not a violation, and a point where both sides are below
+1000 allowances (a run that has converged) is no evidence either way.
+
+Search options: ``narrow`` searches a smaller box of some parameters (where an exact model reaches); ``polish``
+climbs (Nelder-Mead, that many evaluations) from the best points found; ``deep_factor`` multiplies the search and
+refine budgets under ``--deep``; ``self_test="replay"`` repeats the search with its own seeds against the
+tightened bound (every measure is monotone in the bound, so the same points are reached) instead of a fresh search.
 """
 from __future__ import annotations
 
