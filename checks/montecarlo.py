@@ -16,7 +16,7 @@ import sympy as sp
 from .base import DEFAULT_PERTURBATIONS, FormulaCheck, Perturbation, RunContext, Undecidable, check_sample
 from .dynamics.sample import Sample
 from .result import FAIL, INCONCLUSIVE, PASS, CheckResult
-from .stats import ALPHA, FAMILY_ALPHA, Z_CRIT, chi_square_gof, mean_estimate, weighted_slope, z_scores
+from .stats import ALPHA, FAMILY_ALPHA, Z_CRIT, Z_POWER_90, chi_square_gof, mean_estimate, weighted_slope, z_scores
 
 __all__ = ["MonteCarloCheck", "MonteCarloDensity", "MonteCarloFraction", "MonteCarloMean", "MonteCarloOrder", "Sample"]
 
@@ -258,6 +258,13 @@ class MonteCarloOrder(MonteCarloCheck):
             return CheckResult(self.kind, self.name, FAIL, method, details, failure)
         if any(r.get("order") is None for r in rows):
             raise Undecidable("the remainder is below Monte Carlo resolution on too many rungs", method, details)
+        # power by design: the order deficit detected with 90% power at the family-wise level; a fit that could
+        # not tell the claimed order from no convergence at all (deficit = the whole order) decides nothing
+        mde = max((Z_CRIT + Z_POWER_90) * r["order_se"] for r in rows)
+        details["min_detectable_order_deficit"] = mde
+        if mde > self.order:
+            raise Undecidable(f"underpowered: the fitted order's standard error lets it detect only a deficit of "
+                              f"{mde:.2f} (90% power), more than the claimed order {self.order:g}", method, details)
         return with_power(self.kind, self.name, method, details)
 
     def _fit_all(self, claim, expr, ladders, ctx, record: bool):

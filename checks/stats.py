@@ -16,6 +16,7 @@ FAMILY_ALPHA = 1e-3
 MAX_COMPARISONS = 20_000
 ALPHA = FAMILY_ALPHA / MAX_COMPARISONS          # per comparison: 5e-8
 Z_CRIT = NormalDist().inv_cdf(1 - ALPHA / 2)   # two-sided: about 5.45 standard errors (no scipy at import)
+Z_POWER_90 = NormalDist().inv_cdf(0.9)         # an effect this many se beyond Z_CRIT is found 90% of the time
 
 
 class ComparisonCounter:

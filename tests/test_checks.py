@@ -122,3 +122,35 @@ def test_a_huge_formula_is_not_equal_to_its_mutant():
     x = sp.Symbol("x", positive=True)
     ms = mutants(sp.Eq(sp.Symbol("tau"), sp.exp(800 * x)), Regime((Param(x, 1, 2),)))
     assert not any(m.equivalent for m in ms if m.label == "x1.05")
+
+
+def _order_case(c: float):
+    """y = a h claimed to O(h) relative; the process has mean a h (1 + h). Two-point values make the standard
+    error exactly c times the deviation, so the fitted order's precision is set by c alone."""
+    from checks.montecarlo import MonteCarloOrder
+
+    h = sp.Symbol("h", positive=True)
+
+    def simulate(point, n, rng):
+        av, hv = point["a"], point["h"]
+        s = c * av * hv ** 2 * np.sqrt(n)
+        signs = np.where(np.arange(n) % 2 == 0, 1.0, -1.0)
+        return Sample((av * hv * (1 + hv) + s * signs)[:, None], ["y"])
+
+    check = MonteCarloOrder("order", simulate, small=h, order=1, rungs=3, n_paths=1000)
+    claim = Claim(id="test.order", statement=sp.Eq(sp.Symbol("y"), a * h), about="process", checks=[check],
+                  regime=Regime((Param(a, 1.0, 2.0), Param(h, 0.05, 0.1))))
+    return check.run(claim, RunContext())
+
+
+def test_order_check_reports_its_power_and_passes_when_precise():
+    r = _order_case(0.01)
+    assert r.status == PASS and r.details["min_detectable_order_deficit"] < 0.2
+
+
+def test_order_check_that_cannot_tell_the_order_from_none_is_underpowered():
+    """Every rung stands 4.2 standard errors clear of noise, but three rungs fit the order to +-0.25: a claimed
+    order 1 could not be told from no convergence at all, so the check must not pass."""
+    r = _order_case(0.24)
+    assert r.status == INCONCLUSIVE and "underpowered" in r.reason
+    assert r.details["min_detectable_order_deficit"] > 1
