@@ -392,7 +392,10 @@ class Claim:
         return float(out) if np.ndim(out) == 0 else np.asarray(out, dtype=float)
 
     def latex(self) -> str:
-        return self.printed or sp.latex(self.statement)
+        """The printed LaTeX, else the statement's, with every name valid TeX (``theory.texfmt``)."""
+        from .texfmt import statement_tex
+
+        return statement_tex(self)
 
     def all_claims(self) -> list[Claim]:
         return [self] + ([self.corrected] if self.corrected is not None else [])

@@ -26,7 +26,7 @@ _LAZY = {
                              "MonteCarloDensity", "MonteCarloOrder", "MonteCarloFraction", "BoundCheck", "Sample",
                              "run_claim", "run_claims", "Curve")},
     **{n: "checks.dynamics.optimizers" for n in ("for_convention", "current_convention")},
-    **{n: "theorycheck.texfmt" for n in ("printed_agreement", "statement_tex")},
+    **{n: "theory.texfmt" for n in ("printed_agreement", "statement_tex")},
     "Registry": "theory.registry", "load_file": "theory.registry",
 }
 
