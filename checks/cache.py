@@ -278,6 +278,33 @@ def symbolic_entry(check, claim, ctx) -> Entry | None:
     return Entry(key, cache_dir()) if key is not None else None
 
 
+def clear() -> dict[str, Any]:
+    """Remove every entry of the cache of symbolic results (only files it wrote: ``symbolic/XX/*.pickle`` and
+    its leftover temporary files), then the folders it left empty. Returns what was removed."""
+    folder = cache_dir() / "symbolic"
+    removed, size = 0, 0
+    if folder.is_dir():
+        for sub in folder.iterdir():
+            if not (sub.is_dir() and len(sub.name) == 2):
+                continue
+            for f in list(sub.glob("*.pickle")):
+                try:
+                    n = f.stat().st_size
+                    f.unlink()
+                except FileNotFoundError:            # removed by a concurrent run meanwhile
+                    continue
+                removed, size = removed + 1, size + n
+            try:
+                sub.rmdir()                          # only when empty: nothing we did not write goes
+            except OSError:
+                pass
+        try:
+            folder.rmdir()
+        except OSError:
+            pass
+    return {"folder": str(folder), "removed": removed, "bytes": size}
+
+
 def describe() -> dict[str, Any]:
     """Where the cache is and how much it holds (for diagnostics)."""
     folder = cache_dir() / "symbolic"

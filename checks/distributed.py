@@ -27,13 +27,17 @@ CONNECT_TIMEOUT = "30s"
 INSTALL_HINT = "pip install 'theorycheck[cluster]' (or: pip install 'dask[distributed]>=2024.1')"
 
 
-def _distributed():
+def require_distributed():
+    """The dask.distributed module, or an error naming the extra to install."""
     try:
         import distributed
     except ImportError:
         raise TheoryCheckError("running claims on a Dask cluster needs dask.distributed, which is not installed: "
                                + INSTALL_HINT) from None
     return distributed
+
+
+_distributed = require_distributed
 
 
 def worker_environment(files: tuple[str, ...] = ()) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 broken cache never breaks a run."""
 from __future__ import annotations
 
+import json
 import sys
 import uuid
 
@@ -196,3 +197,24 @@ def test_builtin_claims_know_their_section_module():
     reg = Registry.builtin()
     c = reg.get("adai.eq19")
     assert c.defined_in.endswith(reg.entry("adai.eq19").module.replace(".", "/") + ".py")
+
+
+def test_the_command_line_reports_clears_and_bypasses_the_cache(files, capsys, monkeypatch):
+    """`theorycheck cache info|clear`, and `verify --no-cache` recomputing instead of replaying."""
+    from theorycheck.cli import main
+
+    tmp_path, _ = files
+    (tmp_path / "cache" / "theorycheck" / "other.txt").parent.mkdir(parents=True)
+    (tmp_path / "cache" / "theorycheck" / "other.txt").write_text("not ours")
+    assert main(["verify", str(tmp_path / "mine.py"), "-q"]) == 0
+    assert len(_entries(tmp_path)) == 1
+    assert main(["cache", "info", "--json"]) == 0
+    info = json.loads(capsys.readouterr().out)
+    assert info["entries"] == 1 and info["folder"] == str(tmp_path / "cache" / "theorycheck" / "symbolic")
+    _no_algebra(monkeypatch)
+    assert main(["verify", str(tmp_path / "mine.py"), "-q"]) == 0                # replayed: the algebra is off
+    assert main(["verify", str(tmp_path / "mine.py"), "-q", "--no-cache", "--fail-on", "error"]) == 1
+    assert main(["cache", "clear"]) == 0
+    assert "removed 1 cached symbolic result" in capsys.readouterr().out
+    assert _entries(tmp_path) == [] and (tmp_path / "cache" / "theorycheck" / "other.txt").exists()
+    assert main(["verify", str(tmp_path / "mine.py"), "-q", "--fail-on", "error"]) == 1   # nothing to replay now

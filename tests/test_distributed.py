@@ -121,6 +121,41 @@ def test_an_unreachable_scheduler_is_a_clear_error(monkeypatch):
         run_dask([], RunContext(), reg, "tcp://127.0.0.1:9")
 
 
+def _verify_json(capsys, *argv) -> tuple[int, dict]:
+    from theorycheck.cli import main
+
+    code = main(["verify", *argv, "--json", "-q", "--seed", "7", "--at", "k=0.7,D=0.3,t=0.9"])   # one point: quick
+    return code, json.loads(capsys.readouterr().out)
+
+
+def _verdicts(run: dict) -> list:
+    return [(c["id"], c["status"], c["reason"],
+             json.dumps([(x["status"], x["method"], x["details"], x["counterexample"]) for x in c["checks"]],
+                        sort_keys=True, default=str))
+            for c in run["claims"]]
+
+
+@needs_dask
+def test_verify_scheduler_gives_the_json_verdicts_of_one_process(cluster, claim_file, capsys):
+    """`theorycheck verify --scheduler ADDRESS` against `-j 1`: the same verdicts, evidence and count."""
+    code_here, here = _verify_json(capsys, str(claim_file), "-j", "1", "--no-cache")
+    code_there, there = _verify_json(capsys, str(claim_file), "--scheduler", cluster.scheduler_address, "--no-cache")
+    assert [c["status"] for c in here["claims"]] == ["verified", "refuted"]
+    assert _verdicts(here) == _verdicts(there) and code_here == code_there
+    assert here["run"]["comparisons"] == there["run"]["comparisons"] > 0
+
+
+def test_verify_scheduler_without_dask_names_the_extra(monkeypatch, claim_file, capsys):
+    from theorycheck.cli import main
+
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    assert main(["verify", str(claim_file), "--scheduler", "tcp://127.0.0.1:8786", "-q"]) == 2
+    err = capsys.readouterr().err
+    assert "needs dask.distributed" in err and "theorycheck[cluster]" in err
+    assert main(["verify", str(claim_file), "--scheduler", "tcp://127.0.0.1:8786", "-j", "2", "-q"]) == 2
+    assert "give one of them" in capsys.readouterr().err
+
+
 def test_without_dask_the_error_says_how_to_install_it(monkeypatch):
     from checks.distributed import run_dask
     from theory.errors import TheoryCheckError

@@ -1,4 +1,4 @@
-"""The `theorycheck` command line: list, show, latex, eval, verify, table, docs build.
+"""The `theorycheck` command line: list, show, latex, eval, verify, table, cache, docs build.
 
 Read-only commands import only what they need: ``list`` reads the registry's index and the ledgers and
 never imports SymPy. Every subcommand takes claim files (``FILE.py`` or a folder of them) beside ids.
@@ -45,6 +45,9 @@ def load_targets(targets: list[str], project=None) -> tuple[Any, list[str], list
         targets = list(project.claims)
     reg = Registry.builtin()
     files = {t: add_file(reg, t) for t in targets if _is_file_target(t)}
+    for t in files:                      # worker processes and Dask workers load the same files, by path
+        if str(Path(t).resolve()) not in reg.files:
+            reg.files.append(str(Path(t).resolve()))
     picked = [i for t in targets if not _is_file_target(t) for i in reg.select_ids(t)]
     chosen: list[str] = []
     for t in targets:
@@ -223,6 +226,19 @@ def _fail_on(args, project) -> set[str]:
     return wanted
 
 
+def _scheduler(args) -> str | None:
+    """--scheduler ADDRESS: dask.distributed must be importable (the `cluster` extra), and -j is for local runs."""
+    if not args.scheduler:
+        return None
+    if args.jobs != 1:
+        raise TheoryCheckError("--scheduler runs claims on the Dask cluster's workers; -j is for local worker "
+                               "processes: give one of them")
+    from checks.distributed import require_distributed
+
+    require_distributed()
+    return args.scheduler
+
+
 def cmd_verify(args) -> int:
     from checks.base import RunContext
     from checks.engine import run_claims, run_metadata
@@ -238,18 +254,22 @@ def cmd_verify(args) -> int:
         raise TheoryCheckError("--record refuses a run at one point (--at): the ledger records verdicts over "
                                "each claim's regime")
     fail_on = _fail_on(args, project)
-    ctx = RunContext(seed=args.seed, deep=args.deep, at=at, convention=args.optimizer_convention)
+    scheduler = _scheduler(args)
+    ctx = RunContext(seed=args.seed, deep=args.deep, at=at, convention=args.optimizer_convention,
+                     cache_symbolic=not args.no_cache)
     claims, broken = build_claims(reg, ids)
     progress = Progress(expected_count(reg, ids), quiet=args.quiet, lines=not args.json)
     stream = Stream(reg, ids, progress, args.verbose)
     start = time.perf_counter()
     progress.line(f"theorycheck {__version__}  seed {ctx.seed}  {'deep' if ctx.deep else 'default'} run  "
-                  f"{ctx.convention} optimizer convention  {len(ids)} claims")
+                  f"{ctx.convention} optimizer convention  {len(ids)} claims"
+                  + (f"  on the Dask cluster at {scheduler}" if scheduler else ""))
     for b in broken:
         progress.line(f"{'error':<18} {b['id']:<{stream.width}}  {b['location'][:30]:<30}\n{'':<19}{b['reason']}")
         progress.advance()
     try:
-        reports = run_claims(claims, ctx, reg, on_done=stream, jobs=args.jobs, mutants=args.mutants)
+        reports = run_claims(claims, ctx, reg, on_done=stream, jobs=args.jobs, mutants=args.mutants,
+                             scheduler=scheduler)
     except KeyboardInterrupt:
         progress.close()
         done = list(stream.finished.values())
@@ -312,6 +332,25 @@ def _after_run(args, reg, reports, broken, meta, ctx, fail_on, from_files, proje
     if fail_on and any(s in fail_on for s in counted):
         code = code or EXIT_FAIL_ON
     return code
+
+
+def cmd_cache(args) -> int:
+    """`cache info`: where symbolic results are stored and how much; `cache clear`: remove them."""
+    from checks import cache
+
+    if args.cache_command == "clear":
+        done = cache.clear()
+        print(f"removed {done['removed']} cached symbolic result(s), {done['bytes'] / 1e6:.1f} MB, from "
+              f"{done['folder']}")
+        return 0
+    info = cache.describe()
+    if args.json:
+        print(json.dumps(info, indent=1))
+        return 0
+    state = "on" if info["enabled"] else "off (THEORYCHECK_CACHE)"
+    print(f"folder   {info['folder']}\nentries  {info['entries']}\nsize     {info['bytes'] / 1e6:.1f} MB\n"
+          f"cache    {state}")
+    return 0
 
 
 def cmd_docs_build(args) -> int:
@@ -378,6 +417,11 @@ def build_parser() -> argparse.ArgumentParser:
                                      "of these verdicts, e.g. refuted,inconclusive,error")
     s.add_argument("--fail-on-all", action="store_true", help=argparse.SUPPRESS)
     s.add_argument("-j", "--jobs", type=int, default=1, help="run claims in N worker processes (same verdicts)")
+    s.add_argument("--scheduler", metavar="ADDRESS",
+                   help="run claims on a Dask cluster, e.g. tcp://HOST:8786 (same seeds, same verdicts; needs "
+                        "pip install 'theorycheck[cluster]')")
+    s.add_argument("--no-cache", action="store_true",
+                   help="recompute symbolic results instead of replaying them from the cache (theorycheck cache)")
     s.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors (and --json)")
     s.add_argument("-v", "--verbose", action="store_true", help="every check of every claim")
     convention(s)
@@ -390,6 +434,13 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--seed", type=int, default=DEFAULT_SEED)
     convention(s)
     s.set_defaults(func=cmd_table)
+
+    s = sub.add_parser("cache", help="the on-disk cache of symbolic results: where it is, how to clear it")
+    csub = s.add_subparsers(dest="cache_command", required=True)
+    c = csub.add_parser("info", help="its folder, number of entries and size")
+    c.add_argument("--json", action="store_true", help="as JSON")
+    csub.add_parser("clear", help="remove every cached result (the next run recomputes them)")
+    s.set_defaults(func=cmd_cache)
 
     docs = sub.add_parser("docs", help="the static site of the claims and their verdicts")
     dsub = docs.add_subparsers(dest="docs_command", required=True)
