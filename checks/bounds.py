@@ -97,8 +97,8 @@ class BoundCheck(FormulaCheck):
                            if p.name in self.narrow else p for p in regime.params)
             regime = Regime(params, regime.conditions, regime.description)
         symbols = list(regime.symbols) + [d for d in self.derived if d not in regime.symbols]
-        bound = _on_values(symbols, claim.formula)
-        lhs = None if (self.exact or self.simulate) else _on_values(symbols, claim.lhs)
+        bound = on_values(symbols, claim.formula)
+        lhs = None if (self.exact or self.simulate) else on_values(symbols, claim.lhs)
         names = [s.name for s in symbols]
         return upper, regime, names, bound, lhs
 
@@ -407,7 +407,7 @@ class _ProductPrinter:
         return cls._cls
 
 
-def _on_values(symbols, expr):
+def on_values(symbols, expr):
     """expr as a function of a dict of values by name: only the symbols it contains are read (a missing one is an
     error naming it)."""
     free = {getattr(s, "name", str(s)) for s in sp.sympify(expr).free_symbols}

@@ -323,14 +323,14 @@ def positive_parts(*names: str) -> Callable[[dict], float]:
 def abs_terms(statement) -> Callable[[dict], float]:
     """A scale for a bound whose terms may change sign: |left side| plus the absolute values of the bound's
     additive terms, each evaluated from the statement (so 1 + gap / scale lies in [0, 2])."""
-    from checks.bounds import _on_values
+    from checks.bounds import on_values
 
     syms = sorted(
         statement.free_symbols - {s for s in statement.free_symbols if isinstance(s, sp.Indexed)},
         key=lambda s: getattr(s, "name", str(s)),
     )
     syms = [getattr(s, "label", s) for s in syms]
-    parts = [_on_values(syms, statement.lhs)] + [_on_values(syms, a) for a in sp.Add.make_args(statement.rhs)]
+    parts = [on_values(syms, statement.lhs)] + [on_values(syms, a) for a in sp.Add.make_args(statement.rhs)]
 
     def scale(values):
         total = float(sum(abs(float(f(values))) for f in parts))

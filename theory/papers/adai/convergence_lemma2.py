@@ -18,7 +18,7 @@ from theory import Claim, Param, Regime, claim
 
 from . import convergence_checks as cc
 from . import convergence_models as cm
-from .convergence_models import DG, DL, DLIT, EG, EN, NOISE_G, S, W, Y, beta_max, calL, eta, j, k, q, t
+from .convergence_models import DG, DL, DLIT, EG, EN, NOISE_G, WG, S, W, Y, beta_max, calL, eta, j, k, q, t
 
 REGIME = Regime(
     (Param(t, 0, 40, doc="step"), Param(beta_max, 0.0, 0.99, doc="largest beta_{1,k}")),
@@ -51,11 +51,23 @@ EQ86_RHS = (
     - sp.Sum(q[k] * eta * EN[k], (k, 0, t))
     + calL * eta**2 / 2 * S
 )
-EQ89_RHS = (
-    sp.Sum(q[k] * (Y[k] / 2 + eta**2 / 2 * EN[k]), (k, 0, t))
-    - eta * sp.Sum(q[k] * EN[k], (k, 0, t))
+EQ87_FIXED = (
+    -eta * sp.Sum(q[k] * sp.Sum(WG[j, k], (j, k, t - 1)), (k, 0, t))
+    - sp.Sum(q[k] * eta * EN[k], (k, 0, t))
     + calL * eta**2 / 2 * S
 )
+
+
+def eq89_rhs(sq):
+    """(89)'s right side with sq[k] in the eta^2/2 term (printed: E||grad L(theta_k)||^2)."""
+    return (
+        sp.Sum(q[k] * (Y[k] / 2 + eta**2 / 2 * sq[k]), (k, 0, t))
+        - eta * sp.Sum(q[k] * EN[k], (k, 0, t))
+        + calL * eta**2 / 2 * S
+    )
+
+
+EQ89_RHS = eq89_rhs(EN)
 
 
 def searches(name, statement, default=("quadratic",), deep=("two-point", "noise-free"), **kw) -> list:
@@ -314,6 +326,46 @@ def eq89():
     return process_claim(st, searches("(88)-(89)", st, ("quadratic",), ("noise-free",)), [GAP_NOTE])
 
 
+@claim(
+    "adai.eq87.corrected",
+    "Eqs. (85)-(87), corrected",
+    "(84) in expectation: E[L(theta_{t+1}) - L(theta_t)] <= -eta sum_k q_{k,t} E[sum_j (grad L(theta_{j+1}) - "
+    "grad L(theta_j))^T g_k] - eta sum_k q_{k,t} E||grad L(theta_k)||^2 + calL eta^2/2 E||sum_k q_{k,t} g_k||^2",
+    corrects="adai.eq87",
+)
+def eq87_corrected():
+    st = sp.Le(DL, EQ87_FIXED, evaluate=False)
+    return process_claim(
+        st,
+        searches("(85)-(87), corrected", st, ("noise-free", "quadratic"), ("two-point",)),
+        [
+            GAP_NOTE,
+            "Derived: (82) and (84) hold pathwise; in expectation only E[grad L(theta_k)^T xi_k] = 0 (xi_k is "
+            "independent of theta_k), so the cross term keeps its factor -eta and the noise g_k. An equality on "
+            "quadratic losses.",
+        ],
+    )
+
+
+@claim(
+    "adai.eq89.corrected",
+    "Eqs. (88)-(89), corrected",
+    "(88)-(89) with the noise kept: E||g_k||^2 for E||grad L(theta_k)||^2 in the eta^2/2 term",
+    corrects="adai.eq89",
+)
+def eq89_corrected():
+    st = sp.Le(DL, eq89_rhs(EG), evaluate=False)
+    return process_claim(
+        st,
+        searches("(88)-(89), corrected", st, ("quadratic", "noise-free"), ("two-point",)),
+        [
+            GAP_NOTE,
+            "Derived from adai.eq87.corrected: -eta (grad L(theta_t) - grad L(theta_k))^T g_k <= ||grad L(theta_t) - "
+            "grad L(theta_k)||^2 / 2 + eta^2 ||g_k||^2 / 2 on every path.",
+        ],
+    )
+
+
 def record_expectations(point, rng, steps: int = 8):
     """Expectations of noise-free runs of (74) (cosine valley) at every t, as (89) and (90) name them."""
     betas = rng.uniform(0, point[beta_max.name], steps + 1)
@@ -348,5 +400,32 @@ def eq90():
             "(90) replaces ||grad L(theta_t) - grad L(theta_k)||^2 by sum_j ||grad L(theta_{j+1}) - grad "
             "L(theta_j)||^2 (Cauchy-Schwarz needs a factor t - k), and eta^2/2 by (t - k) eta^2/2 (0 at "
             "k = t)."
+        ],
+    )
+
+
+EQ90_FIXED = (
+    sp.Rational(1, 2) * sp.Sum(q[k] * (t - k) * sp.Sum(DG[j], (j, k, t - 1)), (k, 0, t))
+    + sp.Sum(q[k] * (eta**2 / 2 - eta) * EN[k], (k, 0, t))
+    + calL * eta**2 / 2 * S
+)
+
+
+@claim(
+    "adai.eq90.corrected",
+    "Eq. (90), corrected",
+    "(89)'s right side <= 1/2 sum_k q_{k,t} (t - k) E[sum_j ||grad L(theta_{j+1}) - grad L(theta_j)||^2] + "
+    "sum_k q_{k,t} (eta^2/2 - eta) E||grad L(theta_k)||^2 + calL eta^2/2 E||sum_k q_{k,t} g_k||^2",
+    corrects="adai.eq90",
+)
+def eq90_corrected():
+    st = sp.Le(EQ89_RHS, EQ90_FIXED, evaluate=False)
+    return process_claim(
+        st,
+        searches("(90), corrected", st, ("noise-free", "quadratic"), ("two-point",)),
+        [
+            GAP_NOTE,
+            "Derived: ||grad L(theta_t) - grad L(theta_k)||^2 = ||sum_{j=k}^{t-1} (grad L(theta_{j+1}) - grad "
+            "L(theta_j))||^2 <= (t - k) sum_j ||...||^2 (Cauchy-Schwarz, on every path); the eta^2/2 term unchanged.",
         ],
     )

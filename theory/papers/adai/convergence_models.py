@@ -394,6 +394,7 @@ EG = sp.IndexedBase(r"\mathbb{E}\|g\|^{2}")  # E||g_k||^2
 DG = sp.IndexedBase(r"\mathbb{E}\|\nabla L(\theta_{\cdot+1}) - \nabla L(\theta_{\cdot})\|^{2}")
 DLIT = sp.IndexedBase(r"\mathbb{E}\|\nabla L(\theta_{\cdot+1}) - L(\theta_{\cdot})\|^{2}")  # as Lemmas 2, 4 print it
 W = sp.IndexedBase(r"\mathbb{E}[(\nabla L(\theta_{\cdot+1}) - \nabla L(\theta_{\cdot}))^{\top} \nabla L(\theta)]")
+WG = sp.IndexedBase(r"\mathbb{E}[(\nabla L(\theta_{\cdot+1}) - \nabla L(\theta_{\cdot}))^{\top} g]")
 Y = sp.IndexedBase(r"\mathbb{E}\|\nabla L(\theta_t) - \nabla L(\theta)\|^{2}")
 S = sp.Symbol(r"\mathbb{E}\|\sum_{k} q_{k,t} g_k\|^{2}", nonnegative=True)
 EXPECTATIONS = {
@@ -403,6 +404,7 @@ EXPECTATIONS = {
     DG.name: "E||grad L(theta_{j+1}) - grad L(theta_j)||^2 (index j)",
     DLIT.name: "E||grad L(theta_{j+1}) - L(theta_j)||^2, as printed (index j; 1-D)",
     W.name: "E[(grad L(theta_{j+1}) - grad L(theta_j))^T grad L(theta_k)] (indices j, k)",
+    WG.name: "E[(grad L(theta_{j+1}) - grad L(theta_j))^T g_k] (indices j, k; the noise kept)",
     Y.name: "E||grad L(theta_t) - grad L(theta_k)||^2 (index k)",
     S.name: "E||sum_k q_{k,t} g_k||^2",
 }
@@ -418,6 +420,7 @@ def expectations(E, tt: int, q_t: np.ndarray | None) -> dict:
         EG.label.name: E.mean_sq(gs),
         DG.label.name: E.mean_sq(grad[1 : tt + 1] - grad[:tt]),
         W.label.name: E.gram(grad[1 : tt + 1] - grad[:tt], grad[: tt + 1]),
+        WG.label.name: E.gram(grad[1 : tt + 1] - grad[:tt], gs),
         Y.label.name: E.mean_sq(grad[tt][None] - grad[: tt + 1]),
     }
     if q_t is not None:

@@ -16,7 +16,7 @@ from theory import Claim, Param, Regime, claim
 from . import convergence_checks as cc
 from . import convergence_models as cm
 from .convergence import C1, C_REL, MINSQ, U_ETA, min_grad_sq, thm4_eta
-from .convergence_models import DL, EN, L0, NOISE_G, C, G, Lstar, beta_max, calL, eta, k, q, t
+from .convergence_models import DL, EG, EN, L0, NOISE_G, C, G, Lstar, beta_max, calL, eta, k, q, t
 
 REGIME = Regime(
     (Param(t, 0, 40, doc="iterations: t + 1"), Param(beta_max, 0.0, 0.99)), (), "(74) under the conditions of Theorem 4"
@@ -77,6 +77,33 @@ def eq112():
         [
             "Lemmas 2 and 4 are both refuted; (112), their sum with the error terms cancelled, is checked on its own. "
             "Measured by the normalised gap 1 + (lhs - rhs) / (|lhs| + sum of |rhs terms|)."
+        ],
+    )
+
+
+EQ112_FIXED = (
+    sp.Sum(q[k] * ((t - k) / 2 * eta**2 * EG[k] - eta * EN[k]), (k, 0, t))
+    + calL**2 * eta**2 / 2 * NOISE_G * sp.Sum(q[k] * (t - k) ** 2, (k, 0, t))
+    + calL * eta**2 / 2 * NOISE_G
+)
+
+
+@claim(
+    "adai.eq112.corrected",
+    "Eqs. (111)-(112), corrected",
+    "E[L(theta_{t+1}) - L(theta_t)] <= sum_k q_{k,t} ((t-k)/2 eta^2 E||g_k||^2 - eta E||grad L(theta_k)||^2) + "
+    "calL^2 eta^2 (G^2 + delta^2)/2 sum_k q_{k,t} (t-k)^2 + calL eta^2 (G^2 + delta^2)/2",
+    corrects="adai.eq112",
+)
+def eq112_corrected():
+    st = sp.Le(DL, EQ112_FIXED, evaluate=False)
+    return process_claim(
+        st,
+        searches("(112), corrected", st),
+        [
+            "Derived: adai.lemma2.corrected, then each E||grad L(theta_{j+1}) - grad L(theta_j)||^2 <= calL^2 eta^2 "
+            "(G^2 + delta^2) (adai.eq102.corrected) in its (t - k) sum_j term, and (104).",
+            "Measured by the normalised gap 1 + (lhs - rhs) / (|lhs| + sum of |rhs terms|).",
         ],
     )
 
