@@ -105,6 +105,10 @@ def record_momentum(point, rng, steps: int = 12, n_paths: int = 4):
     return out
 
 
+PARENT_NOTE = (
+    "The printed statement carries the check of the proof's reading, so that a change of the printed formula is "
+    "seen; its verdict is the readings' (depends-on-reading where they disagree)."
+)
 EQ74_NOTE = (
     "Replayed on the recorded states: theta_t, theta_{t-1}, g_t and beta_{1,t} of the run; the statement's "
     "right side must give the run's theta_{t+1}."
@@ -120,15 +124,16 @@ EQ74_NOTE = (
 def eq74():
     return Claim(
         statement=sp.Eq(theta_next, EQ74_RHS),
-        regime=ADAI_REGIME,
+        regime=MOMENTUM_REGIME,
         symbols=cm.SYMBOLS,
         dynamics="Adai's update",
         observable="theta_{t+1}",
         notes=[
             "The text calls (74) a rewriting of 'the main updating rule of Adai' (Algorithm 2) and then "
-            "lets beta_{1,t} be any sequence: two readings, adai.eq74.algorithm2 and adai.eq74.momentum."
+            "lets beta_{1,t} be any sequence: two readings, adai.eq74.algorithm2 and adai.eq74.momentum.",
+            PARENT_NOTE,
         ],
-        checks=[],
+        checks=[cc.Replay("the momentum rule replayed against (74) (the proof's reading)", record_momentum, STATE[:5])],
     )
 
 
@@ -334,8 +339,9 @@ def thm4():
             "adai.thm4.algorithm2.",
             "C2 is not homogeneous with the other terms (it lacks a factor calL): "
             "rescaling the loss changes C2's weight, which the search's height sigma explores.",
+            PARENT_NOTE,
         ],
-        checks=[],
+        checks=thm4_checks(sp.Le(MINSQ, THM4_BOUND, evaluate=False), THM4_REGIME, with_u=False, deep=()),
     )
 
 

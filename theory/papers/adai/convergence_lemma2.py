@@ -101,10 +101,15 @@ GAP_NOTE = "Measured by the normalised gap 1 + (lhs - rhs) / (|lhs| + sum of |rh
     uses=["adai.eq90"],
 )
 def lemma2():
+    st = sp.Le(DL, lemma2_rhs(DLIT), evaluate=False)
     return process_claim(
-        sp.Le(DL, lemma2_rhs(DLIT), evaluate=False),
-        [],
-        ["Two readings of the printed '- L(theta_j)': adai.lemma2.literal, adai.lemma2.gradient."],
+        st,
+        searches("Lemma 2 as printed", st, ("noise-free",), ()),
+        [
+            "Two readings of the printed '- L(theta_j)': adai.lemma2.literal, adai.lemma2.gradient.",
+            "The printed statement carries the literal reading's search (the same formula), so that a change of "
+            "it is seen; its verdict is the readings'.",
+        ],
     )
 
 

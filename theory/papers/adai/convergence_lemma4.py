@@ -26,12 +26,15 @@ from .convergence_models import DG, DLIT, NOISE_G, G, S, beta_max, calL, delta, 
     uses=["adai.eq110"],
 )
 def lemma4():
+    st = sp.Le(lemma4_lhs(DLIT), LEMMA4_RHS, evaluate=False)
     return process_claim(
-        sp.Le(lemma4_lhs(DLIT), LEMMA4_RHS, evaluate=False),
-        [],
+        st,
+        searches("Lemma 4 as printed", st, ("noise-free",), (), scale=None),
         [
             "Two readings of '- L(theta_j)': adai.lemma4.literal, adai.lemma4.gradient; the bound's L "
-            "is read as calL, as (110) prints it."
+            "is read as calL, as (110) prints it.",
+            "The printed statement carries the literal reading's search (the same formula), so that a change of "
+            "it is seen; its verdict is the readings'.",
         ],
     )
 
