@@ -13,7 +13,8 @@ bound tightened below the worst ratio found (by ``tighten``, 10% by default) and
 
 Problem instances whose constants are computed rather than chosen (a loss's smoothness constant and gradient
 bound, a process's expectations): ``derive(point) -> {name: value}`` fills the statement's ``derived`` symbols
-(scalars, or arrays for IndexedBase symbols) at every searched point; they are not searched over. A quantity
+(scalars, or arrays for IndexedBase symbols) at every searched point; they are not searched over (a point whose
+instance ``derive`` cannot build raises Undecidable there and is skipped by the search). A quantity
 that is a minimum of several expectations (``reduce="min"``: min_k E[X_k] over the simulated observables) is
 a violation only when every E[X_k] is significantly above the bound (an intersection-union test at ALPHA). A
 bound whose sides may change sign is measured by its normalised gap ``1 + (lhs - bound) / scale(point)``
@@ -23,8 +24,8 @@ rounding allowance as ``"_atol"``: a gap below it is not a violation, and a poin
 
 Search options: ``narrow`` searches a smaller box of some parameters (where an exact model reaches); ``polish``
 climbs (Nelder-Mead, that many evaluations) from the best points found; ``deep_factor`` multiplies the search and
-refine budgets under ``--deep``; ``self_test="replay"`` repeats the search with its own seeds against the
-tightened bound (every measure is monotone in the bound, so the same points are reached) instead of a fresh search.
+refine budgets under ``--deep``; ``self_test="replay"`` repeats the search with the original search's seeds against
+the tightened bound (every measure is monotone in the bound, so the same points are reached) instead of a fresh search.
 """
 from __future__ import annotations
 

@@ -205,3 +205,16 @@ def test_an_absolute_rounding_allowance_stated_by_the_instance():
     assert _run(statement, BoundCheck("no allowance", exact=exact)).status == FAIL
     r = _run(statement, BoundCheck("allowance", exact=exact, derive=lambda p: {"_atol": 1e-6}))
     assert r.status != FAIL
+
+
+def test_points_whose_instance_cannot_be_built_are_skipped():
+    """derive raises Undecidable beyond x = 0.5: the search keeps to the rest (worst at the edge, 0.5 e^-0.5)."""
+    from checks.base import Undecidable
+
+    def derive(point):
+        if point["x"] > 0.5:
+            raise Undecidable("no instance here", "instance")
+        return {"M": float(np.exp(-1))}
+
+    r = _run(sp.Le(x * sp.exp(-x), M, evaluate=False), BoundCheck("partial family", derive=derive, derived=[M]))
+    assert r.details["worst_point"]["x"] <= 0.5 and abs(r.details["worst_ratio"] - 0.5 * np.exp(0.5)) < 0.02

@@ -102,6 +102,8 @@ def thm1_remark2_slow():
         regime=SLOW_REGIME,
         dynamics="SGD and SDE (1) with D = eta [H]^+ / (2B), theta(0) = c",
         observable="<Delta theta_i^2> after T iterations",
+        quantified="'escapes saddle points very slowly' read as the printed order: the mean squared displacement "
+        "after T iterations is O(|H_i|) as |H_i| -> 0 (eta, B, T fixed), so it vanishes with the curvature",
         notes=["The order is in |H_i| -> 0 with eta, B, T fixed."],
         checks=[
             AsymptoticOrder(
