@@ -116,11 +116,10 @@ class StationaryDensity(MonteCarloDensity):
     widened and narrowed (variance x1.5 and x0.5, still normalised) must be rejected."""
 
     def __init__(self, name, simulate, x, support: tuple[float, float] = (-math.inf, math.inf), **kw):
-        self.support = support
         kw.setdefault("perturbations", (stretched_density(x, 1.5 ** 0.5), stretched_density(x, 0.5 ** 0.5)))
         kw.setdefault("n_points", 2)
         kw.setdefault("n_paths", 4000)
-        super().__init__(name, simulate, x, **kw)
+        super().__init__(name, simulate, x, support=support, **kw)
 
     def _compare(self, claim, expr, point, label, edges, counts):
         """MonteCarloDensity's comparison with the outer cells cut at the support (quadrature over an infinite
