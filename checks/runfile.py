@@ -3,9 +3,10 @@ pytest session, exact under pytest-xdist.
 
 A saved run (``theorycheck verify --json > run.json``) holds every check's result. ``SavedRun.load`` reads it
 into {(claim id, check name): CheckResult} with the run's comparison count, so a test session can report those
-results instead of running every check again. A result is reused only for a claim whose statement is still
-the one the run checked, and only when the run was made with the session's seed, depth, optimizer convention
-and theorycheck version (``SavedRun.mismatch`` says what differs).
+results instead of running every check again. A result is reused only for a claim whose statement and code
+(its file and the claim code it imports) are still those the run checked (``SavedRun.why_not``), and only when
+the run was made with the session's seed, depth, optimizer convention, theorycheck version and code of
+checks/ and theory/ (``SavedRun.mismatch`` says what differs).
 
 ``ComparisonTally`` keeps the family-wise count of a session: the saved run's comparisons once, plus those of
 every check run in the session, keyed by (claim id, check name). pytest-xdist workers send their tallies to
@@ -14,6 +15,7 @@ counts once, since the same check with the same seed makes the same comparisons.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -36,6 +38,35 @@ def _statement_text(claim) -> str:
     import sympy as sp
 
     return sp.sstr(claim.statement)
+
+
+# --- what else a saved result depends on: the code that computed it ------------------------------------------
+def tool_digest() -> str:
+    """The content of the code that runs checks (checks/ and theory/ outside theory/papers/), as one digest."""
+    from .cache import ROOT, file_hash
+
+    files = sorted([*(ROOT / "checks").rglob("*.py"),
+                    *(f for f in (ROOT / "theory").rglob("*.py") if "papers" not in f.relative_to(ROOT).parts)])
+    return hashlib.sha256("\n".join(f"{f.relative_to(ROOT)}:{file_hash(f)}" for f in files).encode()).hexdigest()
+
+
+def claim_digest(claim) -> str | None:
+    """The content of a claim's code: its file and the claim code it imports (None: unknown)."""
+    from .cache import claim_sources, file_hash
+
+    try:
+        sources = claim_sources(getattr(claim, "defined_in", ""))
+    except (OSError, SyntaxError, ValueError):
+        return None
+    if sources is None:
+        return None
+    return hashlib.sha256("\n".join(f"{p.name}:{file_hash(p)}" for p in sources).encode()).hexdigest()
+
+
+def code_meta(claims) -> dict[str, Any]:
+    """What `verify --json` records so that a saved result is reused only with the code that computed it."""
+    digests = {c.id: d for c in claims if (d := claim_digest(c)) is not None}
+    return {"tool_digest": tool_digest(), "claim_digests": digests}
 
 
 @dataclass
@@ -83,6 +114,8 @@ class SavedRun:
         got = {"seed": self.meta.get("seed"), "deep": bool(self.meta.get("deep", False)),
                "convention": self.meta.get("convention", "paper"), "version": self.meta.get("version")}
         diff = [f"{k} {got[k]!r} (this session: {wanted[k]!r})" for k in wanted if got[k] != wanted[k]]
+        if "tool_digest" in self.meta and self.meta["tool_digest"] != tool_digest():
+            diff.append("other code of checks/ and theory/ than this checkout's")
         return f"the saved run {self.path} was made with " + ", ".join(diff) if diff else None
 
     def require(self, seed: int, deep: bool, convention: str = "paper") -> SavedRun:
@@ -92,11 +125,19 @@ class SavedRun:
         return self
 
     def result(self, claim, check_name: str) -> CheckResult | None:
-        """The saved result of a check, or None (not in the run, or the claim's statement changed since)."""
-        found = self.results.get((claim.id, check_name))
-        if found is None or self.statements.get(claim.id) != _statement_text(claim):
-            return None
-        return found
+        """The saved result of a check, or None (not in the run, or the claim's statement or code changed since)."""
+        return None if self.why_not(claim, check_name) else self.results[(claim.id, check_name)]
+
+    def why_not(self, claim, check_name: str) -> str | None:
+        """Why a check's saved result cannot be reused (settings aside: see ``mismatch``), or None."""
+        if (claim.id, check_name) not in self.results:
+            return "not in the saved run"
+        if self.statements.get(claim.id) != _statement_text(claim):
+            return "statement changed since the run"
+        saved = (self.meta.get("claim_digests") or {}).get(claim.id)
+        if saved is not None and saved != claim_digest(claim):
+            return "claim code changed since the run"
+        return None
 
     def __len__(self) -> int:
         return len(self.results)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import logging
+import os
 import sys
 
 import pytest
@@ -13,7 +14,9 @@ from checks.base import RunContext
 from checks.engine import run_claims
 from theory.registry import Registry
 
-needs_dask = pytest.mark.skipif(importlib.util.find_spec("distributed") is None,
+# CI installs the extra and sets THEORYCHECK_REQUIRE_DASK=1: there these tests must run, never skip
+needs_dask = pytest.mark.skipif(importlib.util.find_spec("distributed") is None
+                                and not os.environ.get("THEORYCHECK_REQUIRE_DASK"),
                                 reason="dask.distributed is an optional extra (theorycheck[cluster])")
 
 CLAIMS = """

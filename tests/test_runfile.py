@@ -1,11 +1,7 @@
 """Reusing a saved `verify --json` run, and a comparison count that stays right under pytest-xdist."""
 from __future__ import annotations
 
-import importlib.util
 import json
-import subprocess
-import sys
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -118,38 +114,27 @@ def test_workers_running_the_same_check_count_it_once():
     assert controller.total == 100 + 5 + 7 + 1 + 2 + 3
 
 
-@pytest.mark.skipif(importlib.util.find_spec("xdist") is None, reason="pytest-xdist is not installed")
-def test_pytest_xdist_sums_the_count_over_workers(tmp_path):
-    """Two workers, each running checks (one check on both): the controller prints the count of one run."""
-    (tmp_path / "conftest.py").write_text(textwrap.dedent('''
-        import pytest
-        from checks.runfile import ComparisonTally, receive_from_worker, send_from_worker, is_xdist_worker
-        from checks.stats import ComparisonCounter
+def test_a_claim_whose_code_changed_or_a_changed_tool_is_not_reused(tmp_path):
+    """The run records digests of the code: an edited claim file (same statement) runs fresh, and a run made by
+    other code of checks/ and theory/ is not reused at all."""
+    from checks.runfile import code_meta
+    from theorycheck.reports import dumps
 
-        TALLY = ComparisonTally(saved=1000)
-        COUNTER = ComparisonCounter()
-
-        @pytest.fixture
-        def run_check():
-            return lambda key, n: TALLY.measure(key, COUNTER, lambda: COUNTER.add(n))
-
-        def pytest_sessionfinish(session):
-            send_from_worker(session.config, TALLY)
-            if not is_xdist_worker(session.config):
-                print(f"\\nTOTAL {TALLY.total}")
-
-        @pytest.hookimpl(optionalhook=True)
-        def pytest_testnodedown(node, error):
-            receive_from_worker(node, TALLY)
-    '''))
-    tests = "\n".join(f"def test_{i}(run_check):\n    run_check(('c.eq{i % 3}', 'mc'), {i % 3 + 1})\n"
-                      for i in range(12))
-    (tmp_path / "test_many.py").write_text(tests)
-    out = subprocess.run([sys.executable, "-m", "pytest", "-q", "-s", "-n", "2", "-p", "no:cacheprovider",
-                          "-p", "no:theorycheck", str(tmp_path)], capture_output=True, text=True, cwd=tmp_path,
-                         timeout=300)
-    assert "12 passed" in out.stdout, out.stdout + out.stderr
-    assert "TOTAL 1006" in out.stdout, out.stdout                  # 1000 saved + 1 + 2 + 3, each check once
+    (tmp_path / "mine.py").write_text(CLAIM_FILE)
+    claims = load_file(tmp_path / "mine.py")
+    ctx = RunContext(cache_symbolic=False, at={"k": 0.7, "D": 0.3, "t": 0.9})
+    reports = run_claims(claims, ctx)
+    meta = {**run_metadata(ctx), **code_meta(claims)}
+    path = tmp_path / "run.json"
+    path.write_text(dumps({"run": meta, "claims": [r.to_dict() for r in reports]}))
+    run = SavedRun.load(path)
+    (claim,) = claims
+    assert run.why_not(claim, claim.checks[1].name) is None and run.mismatch(RunContext().seed, False) is None
+    (tmp_path / "mine.py").write_text(CLAIM_FILE.replace("n_paths, rng):", "n_paths, rng):  # n_paths: more"))
+    assert run.why_not(claim, claim.checks[1].name) == "claim code changed since the run"
+    assert run.result(claim, claim.checks[1].name) is None
+    path.write_text(dumps({"run": {**meta, "tool_digest": "0" * 64}, "claims": [r.to_dict() for r in reports]}))
+    assert "other code of checks/ and theory/" in SavedRun.load(path).mismatch(RunContext().seed, False)
 
 
 def test_the_saved_run_of_the_command_line_loads(tmp_path, capsys):

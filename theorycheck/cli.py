@@ -284,8 +284,12 @@ def cmd_verify(args) -> int:
     elapsed = time.perf_counter() - start
     meta = {**run_metadata(ctx), "seconds": round(elapsed, 2)}
     if args.json:
+        from checks.runfile import code_meta
+
         dicts = [report_dict(r, reg, ctx) for r in reports] + broken
-        print(dumps({"run": {**meta, "papers": papers_meta(reg)}, "claims": dicts}))
+        # the code's digests: pytest reuses this run (THEORYCHECK_RUN) only for claims whose code is unchanged
+        print(dumps({"run": {**meta, "papers": papers_meta(reg), **code_meta([r.claim for r in reports])},
+                     "claims": dicts}))
     elif not args.quiet:
         print_summary(reports, meta, elapsed, n_broken=len(broken))
     return _after_run(args, reg, reports, broken, meta, ctx, fail_on, from_files, project)

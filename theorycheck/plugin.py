@@ -3,12 +3,19 @@
 ``pytest my_claims.py`` (or ``pytest claims/``, or ``pytest --claims DIR``) collects a claim file with one
 test per check and one per verdict; the package's own section modules (``theory/papers/<paper>/<section>.py``)
 are collected the same way. Markers: ``symbolic``, ``exact``, ``montecarlo``, ``bound``, ``verdict`` (select
-with ``-m``). Options: ``--deep``, ``--seed N``, ``--claims PATH`` (repeatable), ``--optimizer-convention``.
+with ``-m``). Options: ``--deep``, ``--seed N``, ``--claims PATH`` (repeatable), ``--optimizer-convention``,
+``--theorycheck-run FILE``.
 
 Every check runs once per session (a verdict test reuses its checks' results). A check test passes when
 its status is the one recorded in the ledger (the package's ledgers, or ``theorycheck.lock`` for your own
 claims); with nothing recorded, when it passes. Monte Carlo comparisons of the whole session are counted
 and the session fails if they exceed the family-wise budget.
+
+A saved run (``--theorycheck-run FILE`` or ``THEORYCHECK_RUN=FILE``, the output of ``theorycheck verify --json``)
+is reused: a check test reports the saved result, with the same pass/fail rules, for each claim whose statement
+and code are unchanged and when the run's seed, depth and convention are the session's; other checks run fresh,
+and the summary says how many were reused and why the rest ran. Under pytest-xdist (``pytest -n N``) workers
+send their comparison counts to the controller, which counts each check once.
 """
 from __future__ import annotations
 
@@ -25,6 +32,8 @@ MARKERS = {
     "bound": "a worst-case search for a violation of a bound",
     "verdict": "a claim's verdict, computed from its checks",
 }
+
+
 def declares_claims(path: Path) -> bool:
     """A claim file declares claims at module level (@claim functions, CLAIMS = [...], name = Claim(...));
     claim files written inside strings (as tests do) do not count."""
@@ -72,6 +81,9 @@ def pytest_addoption(parser):
                     help="collect the claims of a claim file or a folder of them")
     group.addoption("--optimizer-convention", choices=("paper", "torch"), default="paper",
                     help="check claims with optimizers as the papers print them (default) or as torch.optim runs them")
+    group.addoption("--theorycheck-run", metavar="FILE", default=None,
+                    help="reuse the check results of a saved `theorycheck verify --json` run for claims that are "
+                         "unchanged (default: $THEORYCHECK_RUN)")
 
 
 def pytest_configure(config):
@@ -83,6 +95,7 @@ def pytest_configure(config):
         if str(Path(p).resolve()) not in {str(Path(a).resolve()) for a in config.args}:
             config.args.append(str(Path(p).resolve()))       # collected like a path given on the command line
     config._theorycheck = Session(config)
+    config._theorycheck.open_saved_run()
 
 
 def pytest_collect_file(file_path: Path, parent):
@@ -100,9 +113,12 @@ def pytest_collect_file(file_path: Path, parent):
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    from checks.stats import ALPHA, FAMILY_ALPHA, MAX_COMPARISONS, PROCESS_TOTAL
+    from checks.stats import ALPHA, FAMILY_ALPHA, MAX_COMPARISONS
 
-    n = PROCESS_TOTAL.count
+    tc: Session = config._theorycheck
+    for line in tc.reuse.summary():
+        terminalreporter.write_line(line)
+    n = tc.comparisons()
     if n:
         terminalreporter.write_line(f"Monte Carlo comparisons: {n} at level {ALPHA:.1e} each; family-wise "
                                     f"false-alarm bound {n * ALPHA:.1e} (target {FAMILY_ALPHA:g}, "
@@ -110,10 +126,29 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
 
 
 def pytest_sessionfinish(session, exitstatus):
-    from checks.stats import MAX_COMPARISONS, PROCESS_TOTAL
+    from checks.runfile import is_xdist_worker, send_from_worker
+    from checks.stats import MAX_COMPARISONS
 
-    if PROCESS_TOTAL.count > MAX_COMPARISONS:
+    from .reuse import WORKER_KEY
+
+    tc: Session = session.config._theorycheck
+    if is_xdist_worker(session.config):          # the controller adds the workers' counts and decides
+        send_from_worker(session.config, tc.tally)
+        session.config.workeroutput[WORKER_KEY] = tc.reuse.worker_output()
+    elif tc.comparisons() > MAX_COMPARISONS:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """pytest-xdist, on the controller: a worker finished; add its comparison count and reuse counts."""
+    from checks.runfile import receive_from_worker
+
+    from .reuse import WORKER_KEY
+
+    tc: Session = node.config._theorycheck
+    receive_from_worker(node, tc.tally)
+    tc.reuse.merge(getattr(node, "workeroutput", {}).get(WORKER_KEY))
 
 
 def _get(reg, cid):
@@ -137,6 +172,42 @@ class Session:
         self._folders = [Path(p).resolve() for p in config.getoption("--claims")] + \
                         [Path(a).resolve() for a in given if Path(a).is_dir()]
         self._files: dict[Path, list[str]] = {}
+        self._tally = None
+        from .reuse import Reuse
+
+        self.reuse = Reuse()
+
+    def open_saved_run(self) -> None:
+        """--theorycheck-run FILE or $THEORYCHECK_RUN: an unreadable file stops the session at once."""
+        from .reuse import run_path
+
+        path = run_path(self.config)
+        if path:
+            from checks.runfile import RunFileError
+
+            from .reuse import Reuse
+
+            seed = self.config.getoption("--seed")
+            try:
+                self.reuse = Reuse.open(path, seed if seed is not None else self.ctx.seed,
+                                        bool(self.config.getoption("--deep")), self.convention)
+            except RunFileError as e:
+                raise pytest.UsageError(f"--theorycheck-run / THEORYCHECK_RUN: {e}") from None
+
+    @property
+    def tally(self):
+        """The session's comparison count (checks.runfile.ComparisonTally), merged over pytest-xdist workers."""
+        if self._tally is None:
+            from checks.runfile import ComparisonTally
+            from checks.stats import PROCESS_TOTAL
+
+            self._tally = ComparisonTally(process=PROCESS_TOTAL)
+        return self._tally
+
+    def comparisons(self) -> int:
+        """The family-wise count: the saved run's (when any of its results was reused) and every check run."""
+        self.tally.use_saved(self.reuse.run if self.reuse.reused else None)
+        return self.tally.total
 
     def wanted(self, path: Path) -> bool:
         p = path.resolve()
@@ -192,7 +263,9 @@ class Session:
     def result(self, claim, check):
         key = (claim.id, check.name)
         if key not in self._results:
-            self._results[key] = check.run(claim, self.ctx)
+            saved = self.reuse.lookup(claim, check.name)
+            self._results[key] = saved if saved is not None else \
+                self.tally.measure(key, self.ctx.counter, lambda: check.run(claim, self.ctx))
         return self._results[key]
 
     def verdict(self, claim):
