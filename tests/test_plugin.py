@@ -201,7 +201,8 @@ def test_a_claim_whose_statement_changed_runs_fresh(claims, saved_json):
     _edit(path, "mine.good", _planted_failure)
     _edit(path, "mine.good", lambda c: c.update(statement="Eq(m, 3*a)"))         # the run checked another formula
     _edit(path, "mine.wrong", _planted_failure)
-    result = claims.runpytest_subprocess("my_claims.py", "-rA", "-p", "no:cacheprovider", "--theorycheck-run", path)
+    result = claims.runpytest_subprocess("my_claims.py", "-rA", "-p", "no:cacheprovider", "--theorycheck-run", path,
+                                         *(["-p", "xdist", "-n", "2"] if XDIST else []))   # counts merged
     got = _outcomes(result)
     assert [got[t] for t in MINE] == ["PASSED"] * 3                             # run fresh: the planted result unseen
     assert '{"planted": 1}' in result.stdout.str()                     # mine.wrong's: reused
