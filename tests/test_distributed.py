@@ -159,6 +159,14 @@ def test_verify_scheduler_without_dask_names_the_extra(monkeypatch, claim_file, 
     assert "give one of them" in capsys.readouterr().err
 
 
+def test_claim_files_of_the_command_line_reach_the_workers_by_path(claim_file):
+    """Worker processes and Dask workers load the registry's files: a claim file named in a command is one."""
+    from theorycheck.cli import load_targets
+
+    reg, ids, from_files = load_targets([str(claim_file)])
+    assert ids == from_files == ["mine.eq1", "mine.eq2"] and reg.files == [str(claim_file.resolve())]
+
+
 def test_without_dask_the_error_says_how_to_install_it(monkeypatch):
     from checks.distributed import run_dask
     from theory.errors import TheoryCheckError
