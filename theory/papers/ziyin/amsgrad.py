@@ -162,13 +162,13 @@ class PremiseOf101(FormulaCheck):
         self.name, self.n_points, self.n_paths, self.T = name, n_points, n_paths, T
 
     @staticmethod
-    def _judge(statement, series, e):
+    def _judge(statement, series, e, lam_value):
         """max over runs of max_{i > N} (c - v-hat_i)/c, N the first index meeting the premise (None: no N)."""
-        premise = sp.lambdify((VHAT_N, C_LIM, eps), statement, "numpy")
+        premise = sp.lambdify((VHAT_N, C_LIM, eps, lam), statement, "numpy")
         worst = 0.0
         for vh in series:
             c = vh[-1]
-            idx = np.flatnonzero(premise(vh, c, e * c))
+            idx = np.flatnonzero(premise(vh, c, e * c, lam_value))
             if idx.size == 0:
                 return None
             tail = vh[idx[0] + 1:]
@@ -189,12 +189,12 @@ class PremiseOf101(FormulaCheck):
                 wv = np.clip(opt.step(wv, x * wv), -1, 1)
                 series.append(opt.v_hat[:, 0].copy())
             series = np.array(series).T
-            worst = self._judge(claim.statement, series, point["epsilon"])
+            worst = self._judge(claim.statement, series, point["epsilon"], point["lambda"])
             rows.append({"params": point, "max_(i>N) (c - vhat_i)/c": worst, "epsilon": point["epsilon"]})
             if worst is None or worst > point["epsilon"] * (1 + 1e-12):
                 failure = failure or dict(rows[-1])
-        reversed_ = {sp.LessThan: sp.GreaterThan, sp.GreaterThan: sp.LessThan}[type(claim.statement)]
-        bad = self._judge(reversed_(claim.statement.lhs, claim.statement.rhs), series, point["epsilon"])
+        bad = self._judge(sp.Not(claim.statement), series, point["epsilon"],
+                          point["lambda"])
         details = {"rows": rows, "seed": self.seed(claim, ctx),
                    "self_test": [{"perturbation": "premise reversed",
                                   "rejected": bad is None or bad > point["epsilon"]}]}
@@ -279,8 +279,7 @@ class Converges108(FormulaCheck):
     def _run(self, claim, ctx: RunContext) -> CheckResult:
         points = self.points(claim, ctx, self.rng(claim, ctx), self.n_points)
         rows, failure = self._judge(claim.statement, points)
-        rev = {sp.LessThan: sp.StrictGreaterThan, sp.StrictLessThan: sp.GreaterThan}[type(claim.statement)]
-        _, bad = self._judge(rev(claim.statement.lhs, claim.statement.rhs, evaluate=False), points)
+        _, bad = self._judge(sp.Not(claim.statement), points)    # the complementary relation
         details = {"rows": rows, "self_test": [{"perturbation": "relation reversed", "rejected": bad is not None}],
                    "seed": self.seed(claim, ctx)}
         method = "the condition against the exact law of SGD at rate lambda' (60 digits)"

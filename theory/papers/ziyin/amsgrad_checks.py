@@ -558,6 +558,7 @@ class Figure4Share(FormulaCheck):
         r = fig4_runs(ctx, "Adam, beta_1 = 0.9")
         bound = float(claim.rhs)
         n = r["w_end"].size
+        upper = isinstance(claim.statement, (sp.LessThan, sp.StrictLessThan))   # max(shares) <= bound, or >=
         rows, failure, power = [], None, []
         for label, hits in (("|w_T| < 1e-3", r["w_end"] < BALL), ("|w_T| > 0.99", r["w_end"] > 0.99)):
             k = int(hits.sum())
@@ -567,12 +568,15 @@ class Figure4Share(FormulaCheck):
                 if 0 <= bound <= 1 else 0.0
             ctx.counter.add(1)
             rows.append({"share": label, "count": k, "n": n, "observed": k / n, "bound": bound,
-                         "p_value_above_bound": p_above})
-            power.append(p_below < ALPHA)
-            if p_above < ALPHA and failure is None:
-                failure = dict(rows[-1])
-        details = {"rows": rows, "self_test": [{"perturbation": "reversed bound (shares >= the bound)",
-                                                "rejected": all(power)}]}
+                         "p_value_above_bound": p_above, "p_value_below_bound": p_below})
+            power.append((p_below if upper else p_above) < ALPHA)
+            if upper and p_above < ALPHA and failure is None:
+                failure = dict(rows[-1])           # max <= bound fails if either share is significantly above
+        if not upper and all(row["p_value_below_bound"] < ALPHA for row in rows):
+            failure = {"rows": rows}               # max >= bound fails if both shares are significantly below
+        details = {"rows": rows, "relation": "max <= bound" if upper else "max >= bound",
+                   "self_test": [{"perturbation": "reversed relation",
+                                  "rejected": all(power) if upper else any(power)}]}
         method = "one-sided exact binomial tests of the shares near 0 and near the clip against the bound"
         if failure is not None:
             return CheckResult(self.kind, self.name, FAIL, method, details, failure)

@@ -109,8 +109,7 @@ class Bound26(FormulaCheck):
     def _run(self, claim, ctx: RunContext) -> CheckResult:
         points = claim.regime.sample(self.rng(claim, ctx), self.n_points)
         rows, failure = self._judge(claim.statement, points)
-        rev = {sp.LessThan: sp.StrictGreaterThan}[type(claim.statement)]
-        _, bad = self._judge(rev(claim.statement.lhs, claim.statement.rhs, evaluate=False), points)
+        _, bad = self._judge(sp.Not(claim.statement), points)    # the complementary relation
         details = {"rows": rows, "anchor": self.anchor, "seed": self.seed(claim, ctx),
                    "self_test": [{"perturbation": "relation reversed", "rejected": bad is not None}]}
         method = f"the relation on Gaussian cases, c from the premise anchored at x = {self.anchor:g}"
