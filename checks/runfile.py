@@ -76,6 +76,7 @@ class SavedRun:
     results: dict[tuple[str, str], CheckResult]
     statements: dict[str, str]                 # claim id -> the statement the run checked (sp.sstr)
     comparisons: int
+    _digests: dict[str, tuple] = field(default_factory=dict, repr=False)    # claim id -> (file stamp, digest)
 
     @classmethod
     def load(cls, path: str | Path) -> SavedRun:
@@ -135,9 +136,21 @@ class SavedRun:
         if self.statements.get(claim.id) != _statement_text(claim):
             return "statement changed since the run"
         saved = (self.meta.get("claim_digests") or {}).get(claim.id)
-        if saved is not None and saved != claim_digest(claim):
+        if saved is not None and saved != self._digest(claim):
             return "claim code changed since the run"
         return None
+
+    def _digest(self, claim) -> str | None:
+        """claim_digest, once per claim while its defining file is unchanged (a claim has several checks)."""
+        defined_in = getattr(claim, "defined_in", "")
+        try:
+            st = Path(defined_in).stat()
+            stamp: tuple = (defined_in, st.st_mtime_ns, st.st_size)
+        except (OSError, ValueError):
+            return claim_digest(claim)
+        if self._digests.get(claim.id, (None,))[0] != stamp:
+            self._digests[claim.id] = (stamp, claim_digest(claim))
+        return self._digests[claim.id][1]
 
     def __len__(self) -> int:
         return len(self.results)
