@@ -50,13 +50,15 @@ LOWER = (sp.GreaterThan, sp.StrictGreaterThan)
 class BoundCheck(FormulaCheck):
     """``statement``: ``Le(quantity, bound)`` (or ``Ge`` for a lower bound). The quantity is the statement's
     left side as a formula, or comes from ``exact(point) -> float`` or ``simulate(point, n_paths, rng) ->
-    Sample`` (its first observable's mean) for a quantity of a process. ``instances`` are extra parameters
+    Sample`` (its first observable's mean) for a quantity of a process. An ``exact(point, claim)`` of two
+    arguments computes the quantity from the claim's statement (a left side SymPy cannot lambdify, such as a
+    derivative of a sum), so a changed statement (a mutant) changes it. ``instances`` are extra parameters
     (a problem family) searched over together with the regime."""
 
     kind = "bound"
     form = "bound"
 
-    def __init__(self, name: str, *, exact: Callable[[dict], float] | None = None,
+    def __init__(self, name: str, *, exact: Callable[..., float] | None = None,
                  simulate: Callable[..., Any] | None = None, instances: Sequence[Param] = (),
                  n_paths: int = 2000, refine_paths: int = 20_000, maxiter: int = 20, popsize: int = 10,
                  hypothesis_examples: int = 60, refine_top: int = 3, tighten: float = 0.9,
@@ -66,6 +68,7 @@ class BoundCheck(FormulaCheck):
                  deep_factor: float = 1.0, narrow: dict[str, tuple[float, float]] | None = None,
                  polish: int = 0, self_test: str = "independent"):
         self.name, self.exact, self.simulate = name, exact, simulate
+        self.exact_reads_claim = exact is not None and _positional_arity(exact) >= 2
         self.instances = tuple(instances)
         self.n_paths, self.refine_paths, self.maxiter, self.popsize = n_paths, refine_paths, maxiter, popsize
         self.hypothesis_examples, self.refine_top, self.tighten = hypothesis_examples, refine_top, tighten
@@ -114,6 +117,14 @@ class BoundCheck(FormulaCheck):
         """(estimate, standard error, per-observable (means, ses) for reduce='min') of the left side at a point."""
         if lhs is not None:
             return float(lhs(point)), 0.0, None
+        if self.exact is not None and self.exact_reads_claim:
+            exact = self.exact
+
+            def from_statement(values, _statement):      # the statement's text keys the cache (mutants differ)
+                return exact(values, claim)
+
+            return float(self.cached(ctx, claim, "exact", from_statement,
+                                     (dict(point), sp.srepr(claim.statement)))), 0.0, None
         if self.exact is not None:
             return float(self.cached(ctx, claim, "exact", self.exact, (dict(point),))), 0.0, None
         rng = np.random.default_rng(seed)
@@ -352,6 +363,16 @@ class BoundCheck(FormulaCheck):
         return {"perturbation": f"bound tightened to {self.tighten:g} x the worst ratio found",
                 "factor" if self.scale is None else "shift": shift, "search": self.self_test_mode,
                 "rejected": violation is not None}
+
+
+def _positional_arity(fn: Callable[..., Any]) -> int:
+    import inspect
+
+    try:
+        params = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError):
+        return 1
+    return sum(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and p.default is p.empty for p in params)
 
 
 def _to_unit(p: Param, v: float) -> float:

@@ -218,3 +218,25 @@ def test_points_whose_instance_cannot_be_built_are_skipped():
 
     r = _run(sp.Le(x * sp.exp(-x), M, evaluate=False), BoundCheck("partial family", derive=derive, derived=[M]))
     assert r.details["worst_point"]["x"] <= 0.5 and abs(r.details["worst_ratio"] - 0.5 * np.exp(0.5)) < 0.02
+
+
+def test_an_exact_quantity_may_read_the_statement():
+    """exact(point, claim) differentiates the statement's left side (a Derivative lambdify cannot evaluate): the same
+    check passes d/dx (x^3/3 - x^2 + x) = (x - 1)^2 >= 0 (tight at x = 1) and refutes d/dx (x^3/3 - x^2 + x/2) >= 0
+    (negative on (1 - 1/sqrt 2, 1 + 1/sqrt 2))."""
+    derivatives: dict = {}
+
+    def exact(point, claim):
+        d = claim.lhs
+        if d not in derivatives:
+            derivatives[d] = sp.lambdify(x, sp.diff(d.expr, *d.variables))
+        return float(derivatives[d](point["x"]))
+
+    assert BoundCheck("reads", exact=exact).exact_reads_claim
+    assert not BoundCheck("point only", exact=lambda p: 0.0).exact_reads_claim
+    kw = {"scale": lambda v: 1.0, "maxiter": 5, "hypothesis_examples": 10}
+    cubic = x**3 / 3 - x**2
+    holds = _run(sp.Ge(sp.Derivative(cubic + x, x), 0, evaluate=False), BoundCheck("holds", exact=exact, **kw))
+    assert holds.status == PASS and holds.details["worst_ratio"] > 0.99
+    fails = _run(sp.Ge(sp.Derivative(cubic + x / 2, x), 0, evaluate=False), BoundCheck("fails", exact=exact, **kw))
+    assert fails.status == FAIL and 0.29 < fails.counterexample["params"]["x"] < 1.71

@@ -129,7 +129,13 @@ def eq76():
                 "(74) solved for theta_{t+1} - theta_t",
                 lambda c: c.lhs.subs(theta_next, EQ74_RHS),
                 lambda c: c.rhs,
-                extra=[Param(theta_t, -2, 2), Param(theta_prev, -2, 2), Param(g_t, -2, 2), Param(beta_t, 0, 0.99)],
+                extra=[
+                    Param(theta_next, -2, 2),
+                    Param(theta_t, -2, 2),
+                    Param(theta_prev, -2, 2),
+                    Param(g_t, -2, 2),
+                    Param(beta_t, 0, 0.99),
+                ],
             )
         ],
     )

@@ -111,8 +111,9 @@ def eq92():
     "with beta_{1,0} = 0 and beta_{1,1..j-1} = beta_max: d sum_k q_{k,t}(t - k) / d beta_{1,j} >= 0",
 )
 def eq93():
-    def exact(values):
-        return cc.complex_step(L3SUM, [t, beta], values, int(values["j"]))
+    def exact(values, c):
+        """The statement's derivative (its left side) at beta_{1,j}, exactly by the complex step."""
+        return cc.complex_step(c.lhs.expr, [t, beta], values, int(values["j"]))
 
     def derive(point):
         tt = int(point["t"])
@@ -131,7 +132,7 @@ def eq93():
                 derive=derive,
                 instances=SEQ_PARAMS + (Param(j, 1, 40, doc="the beta_{1,j} differentiated (j <= t)"),),
                 derived=[beta],
-                scale=lambda v: max(abs(exact(v)), 1e-12),
+                scale=lambda v: 1e-12 + abs(cc.complex_step(L3SUM, [t, beta], v, int(v["j"]))),
                 maxiter=5,
                 popsize=5,
                 hypothesis_examples=20,
