@@ -128,8 +128,8 @@ def run_sgd(grad, sample, theta0, etas, T, n_paths, rng, *, B=1, N=None, replace
                     start = (t * B) % N
                     if start == 0 and shuffle == "reshuffle":
                         order = rng.permuted(np.tile(np.arange(N), (n_paths, 1)), axis=1)
-                    idx = order[:, start:start + B]
-                xb = train[rows, idx]
+                    idx = order[:, start:start + B]  # type: ignore[index]
+                xb = train[rows, idx]  # type: ignore[index]
             if batch_grad is not None:
                 g = batch_grad(theta, np.broadcast_to(xb, (n_eta,) + xb.shape))
             else:
