@@ -18,16 +18,16 @@ from theory.series import Normal, landscape, stationary_expectation
 
 from . import models as m
 from .kinds import RelationHolds, RemainderOrder, series_check
-from .notation import BigO, Cf, Hf, Jf, LittleO, T, eta, in_eigenbasis, lam, mu, n_dim, nu, taylor
+from .notation import BigO, Cf, Hf, Jf, LittleO, T, TensorSum, eta, in_eigenbasis, lam, mu, n_dim, nu, taylor
 from .simulate import series_mc, stationary_average, two_point_sampler
 
 SYMBOLS = {"eta": "learning rate", "lambda": "component of the displacement (eigenbasis of eta H)",
            "H(mu, mu)": "eigenvalues of H at the minimum", "C(mu, nu)": "gradient covariance at the minimum",
            "J(mu, nu, lambda)": "third derivative of l at the minimum", "n": "dimension"}
 DELTA = sp.Function(r"\mathbb{E}[\theta_T - \theta_\star]")
-COR1 = -eta ** 3 / 2 * sp.Sum(Cf(mu, nu) / (eta * (Hf(mu, mu) + Hf(nu, nu))) * Jf(mu, nu, lam) / Hf(lam, lam),
+COR1 = -eta ** 3 / 2 * TensorSum(Cf(mu, nu) / (eta * (Hf(mu, mu) + Hf(nu, nu))) * Jf(mu, nu, lam) / Hf(lam, lam),
                               (mu, 1, n_dim), (nu, 1, n_dim))
-COR1_FIX = -eta ** 3 / 2 * sp.Sum(Cf(mu, nu) / (eta * (Hf(mu, mu) + Hf(nu, nu))) * Jf(mu, nu, lam)
+COR1_FIX = -eta ** 3 / 2 * TensorSum(Cf(mu, nu) / (eta * (Hf(mu, mu) + Hf(nu, nu))) * Jf(mu, nu, lam)
                                   / (eta * Hf(lam, lam)), (mu, 1, n_dim), (nu, 1, n_dim))
 COR1_TEX = (r"-\frac{\eta^3}{2}\sum_{\mu\nu}C_{\mu\nu}\frac{1}{\eta(H_{\mu\mu}+H_{\nu\nu})}J_{\mu\nu\lambda}"
             r"\frac{1}{H_{\lambda\lambda}} + o(\eta^2)")

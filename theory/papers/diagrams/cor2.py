@@ -23,15 +23,15 @@ from theory.series import expected_after_epochs, landscape
 
 from . import models as m
 from .kinds import RelationHolds, RemainderOrder, series_check
-from .notation import Cf, Hf, LittleO, N, T, eta, in_eigenbasis, mu, n_dim
+from .notation import Cf, Hf, LittleO, N, T, TensorSum, eta, in_eigenbasis, mu, n_dim
 from .plots import attach
 from .simulate import series_mc
 
 SYMBOLS = {"eta": "learning rate", "T": "GD steps", "N": "training points", "H(mu, mu)": "eigenvalues of H at "
            "the test minimum", "C(mu, mu)": "gradient covariance in that eigenbasis", "n": "dimension"}
-OVERFIT = sp.Sum(Cf(mu, mu) / (2 * N * Hf(mu, mu)) * (1 - sp.exp(-eta * T * Hf(mu, mu))) ** 2, (mu, 1, n_dim))
-GAP = sp.Sum(Cf(mu, mu) / (N * Hf(mu, mu)) * (1 - sp.exp(-eta * T * Hf(mu, mu))), (mu, 1, n_dim))
-LIMIT = sp.Sum(Cf(mu, mu) / (N * Hf(mu, mu)), (mu, 1, n_dim))
+OVERFIT = TensorSum(Cf(mu, mu) / (2 * N * Hf(mu, mu)) * (1 - sp.exp(-eta * T * Hf(mu, mu))) ** 2, (mu, 1, n_dim))
+GAP = TensorSum(Cf(mu, mu) / (N * Hf(mu, mu)) * (1 - sp.exp(-eta * T * Hf(mu, mu))), (mu, 1, n_dim))
+LIMIT = TensorSum(Cf(mu, mu) / (N * Hf(mu, mu)), (mu, 1, n_dim))
 L_OVER, L_GAP = sp.Function(r"\Delta l_{over}"), sp.Function(r"\Delta l_{gap}")
 OVER_TEX = (r"\left(\frac{C/N}{2H}\right)_{\mu\nu}^{\rho\lambda}\left((I-\exp(-\eta TH))^{\otimes 2}\right)"
             r"^{\mu\nu}_{\rho\lambda} + o(\eta^2)")

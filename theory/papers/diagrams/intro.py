@@ -19,7 +19,7 @@ from theory.series import expected_after, expected_after_flow, landscape, statio
 
 from . import models as m
 from .kinds import RemainderOrder, series_check
-from .notation import NORM_ETA_H, Hf, Jf, LittleO, Sf, T, eta, in_eigenbasis, lam, mu, n_dim, nu, taylor
+from .notation import NORM_ETA_H, Hf, Jf, LittleO, Sf, T, TensorSum, eta, in_eigenbasis, lam, mu, n_dim, nu, taylor
 from .simulate import paired_sampler, series_mc, stationary_average
 
 SYMBOLS = {"eta": "learning rate (scalar reading of eta^{mu nu})", "T": "number of SGD steps (E = B = 1)",
@@ -27,11 +27,11 @@ SYMBOLS = {"eta": "learning rate (scalar reading of eta^{mu nu})", "T": "number 
            "S(mu, nu, lambda)": "third cumulant of the gradient noise", "J(mu, nu, lambda)": "third derivative of l",
            r"\|\eta H\|_2": "spectral norm of eta H (isotropic: eta H = ||eta H|| I)"}
 HSUM = Hf(mu, mu) + Hf(nu, nu) + Hf(lam, lam)
-EX1 = -eta ** 3 / sp.factorial(3) * sp.Sum(Sf(mu, nu, lam) * (1 - sp.exp(-T * eta * HSUM)) / (eta * HSUM)
+EX1 = -eta ** 3 / sp.factorial(3) * TensorSum(Sf(mu, nu, lam) * (1 - sp.exp(-T * eta * HSUM)) / (eta * HSUM)
                                             * Jf(mu, nu, lam), (mu, 1, n_dim), (nu, 1, n_dim), (lam, 1, n_dim))
-REMARK1 = -(eta ** 3 / sp.factorial(3)) * sp.Sum(Sf(mu, nu, lam) * Jf(mu, nu, lam) / (3 * NORM_ETA_H),
+REMARK1 = -(eta ** 3 / sp.factorial(3)) * TensorSum(Sf(mu, nu, lam) * Jf(mu, nu, lam) / (3 * NORM_ETA_H),
                                                   (mu, 1, n_dim), (nu, 1, n_dim), (lam, 1, n_dim))
-REMARK1_FIX = (eta ** 3 / sp.factorial(3)) * sp.Sum(Sf(mu, nu, lam) * Jf(mu, nu, lam) / (6 * NORM_ETA_H),
+REMARK1_FIX = (eta ** 3 / sp.factorial(3)) * TensorSum(Sf(mu, nu, lam) * Jf(mu, nu, lam) / (6 * NORM_ETA_H),
                                                     (mu, 1, n_dim), (nu, 1, n_dim), (lam, 1, n_dim))
 L_S = sp.Function(r"\Delta l_{S}")           # the S-part of SGD's expected test loss after T steps
 EX1_TEX = (r"-\frac{\eta^3}{3!}\sum_{\mu\nu\lambda} S_{\mu\nu\lambda}\frac{1-\exp(-T\eta(H_{\mu\mu}+H_{\nu\nu}+"

@@ -34,6 +34,40 @@ Jf, Sf = sp.Function("J"), sp.Function("S")
 NORM_ETA_H = sp.Symbol(r"\|\eta H\|_2", positive=True)     # spectral norm of eta H (Remark 1, isotropic case)
 
 
+class TensorSum(sp.Expr):
+    """A sum over eigen-indices 1..n with n symbolic, printed as SymPy's Sum but opaque to doit and simplify
+    (SymPy's closed-form search on sums of undefined tensor functions takes minutes and finds nothing):
+    `in_eigenbasis` writes it out term by term on a concrete model."""
+    is_commutative = True
+
+    def __new__(cls, function, *limits):
+        return sp.Expr.__new__(cls, sp.sympify(function), *[sp.Tuple(*lim) for lim in limits])
+
+    @property
+    def function(self):
+        return self.args[0]
+
+    @property
+    def limits(self):
+        return self.args[1:]
+
+    def as_sum(self) -> sp.Sum:
+        return sp.Sum(self.args[0], *self.args[1:])
+
+    @property
+    def free_symbols(self):               # the summation indices are bound
+        return self.as_sum().free_symbols
+
+    def _latex(self, printer):
+        return printer._print(self.as_sum())
+
+    def _sympystr(self, printer):
+        return printer._print(self.as_sum())
+
+    def _pretty(self, printer):
+        return printer._print(self.as_sum())
+
+
 class LittleO(BigO):
     """o(...): numeric checks drop it like O(...); `remainder_spec` tells the two apart."""
 
@@ -82,13 +116,13 @@ def in_eigenbasis(expr, tensors: dict, dim: int, extra: dict | None = None):
 
 def _unroll(e):
     """Finite sums written out term by term (SymPy's Sum.doit tries closed forms first, which is slow)."""
-    if isinstance(e, sp.Sum):
+    if isinstance(e, (sp.Sum, TensorSum)):
         body = _unroll(e.function)
         for i, lo, hi in reversed(e.limits):
             lo, hi = int(lo), int(hi)
             body = sp.Add(*[body.xreplace({i: sp.Integer(k)}) for k in range(lo, hi + 1)])
         return body
-    if not e.args or not e.has(sp.Sum):
+    if not e.args or not e.has(sp.Sum, TensorSum):
         return e
     return e.func(*[_unroll(a) for a in e.args])
 

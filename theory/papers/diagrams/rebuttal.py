@@ -19,7 +19,7 @@ from . import models as m
 from .appendix_c import LOSS2, a2, b2, expect_xy, x1, y1
 from .intro import EX1, L_S, sj_rvalue
 from .kinds import RelationHolds, RemainderOrder, series_check
-from .notation import Bs, Hf, Jf, LittleO, N, Sf, T, eta, in_eigenbasis, lam, mu, nu
+from .notation import Bs, Hf, Jf, LittleO, N, Sf, T, TensorSum, eta, in_eigenbasis, lam, mu, nu
 
 # --- "C-flat minima" --------------------------------------------------------------------------------------------
 D_CJ = sp.Symbol(r"\Delta\cdot(C\nabla H)")
@@ -258,7 +258,7 @@ def grad_c3(c):
     return sp.Matrix([dC[i][j][k] for i, j, k in itertools.product(range(2), repeat=3)])
 
 
-RB_FORMULA = 2 * sp.Sum(GXf(nu) * (HXf(mu, nu) - HYf(mu, nu)), (nu, 1, sp.Symbol("n", integer=True, positive=True)))
+RB_FORMULA = 2 * TensorSum(GXf(nu) * (HXf(mu, nu) - HYf(mu, nu)), (nu, 1, sp.Symbol("n", integer=True, positive=True)))
 MODEL_NOTE = ("2-D model l_x = (a^2 + b^2)/2 + x a^2 b/2 + x a + x^2 b^2 a/3 (theta-dependent, anisotropic noise), "
               "x, y "
               "i.i.d. on {-1, 0, 2} w.p. (1/2, 1/3, 1/6); expectations exact")
