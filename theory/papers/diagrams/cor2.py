@@ -70,7 +70,24 @@ def series_checks(observable):
                      extra=[Param(m.Hm, 0.2, 3), Param(m.Sm, 0.2, 3)]),
         series_check("Gauss from h = 0 (non-quadratic), GD at (N, T) = (2, 2), (3, 2): exact series",
                      lambda c: [on_1d(c.formula, g[0], g[1], n_, t_) for n_, t_ in GAUSS_CASES],
-                     lambda: [gauss_series(n_, t_, observable) for n_, t_ in GAUSS_CASES])]
+                     lambda: [gauss_series(n_, t_, observable) for n_, t_ in GAUSS_CASES]),
+        series_check("Mean Estimation in 3 independent coordinates (H = 1/2, 1, 3/2; S = 1, 1/2, 2), GD at N = T = 2: "
+                     "exact series (a sum over coordinates; the dimension differs from N)",
+                     lambda c: on_3d(c.formula), lambda: separable_series(observable))]
+
+
+H3, S3 = (sp.Rational(1, 2), 1, sp.Rational(3, 2)), (1, sp.Rational(1, 2), 2)
+
+
+def on_3d(expr):
+    return in_eigenbasis(expr.subs({N: 2, T: 2}), {Cf: sp.diag(*[s_ ** 2 for s_ in S3]), Hf: sp.diag(*H3)}, 3)
+
+
+def separable_series(observable):
+    """Separable loss, independent data coordinates: GD moves each coordinate on its own, so every expectation
+    is the sum of the 1-D ones."""
+    one = mean_series(2, 2, observable)
+    return sp.expand(sum(one.subs({m.Hm: h_, m.Sm: s_}) for h_, s_ in zip(H3, S3)))
 
 
 def stats_gauss():

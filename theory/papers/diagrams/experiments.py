@@ -20,7 +20,7 @@ from theory.series import expected_after, expected_after_flow, stationary_expect
 
 from . import models as m
 from .kinds import RelationHolds, series_check
-from .notation import LittleO, eta, taylor
+from .notation import IN_WORDS, LittleO, eta, taylor
 from .simulate import series_mc
 
 V_Z = sp.Function(r"v_z")
@@ -248,7 +248,7 @@ def fig5_cancel():
 @claim("diagrams.fig3.natural", "Sec. 3.1, Fig. 3 (0)-(3), Fig. 5 (left), App. C.2", "Image-classifier experiments "
        "(Fashion-MNIST and CIFAR-10 convnets, logistic regression): theory agrees with experiment")
 def natural():
-    return Claim(statement=sp.Eq(sp.Symbol("agreement"), 1, evaluate=False), regime=Regime(()),
+    return Claim(statement=sp.Eq(IN_WORDS, 0, evaluate=False), regime=Regime(()),
                  checks=[NotCheckable("trained networks on image data", "needs CIFAR-10 / Fashion-MNIST training runs "
                                       "(5e4 trials per setting) and the paper's code; not reproducible here")])
 
@@ -256,7 +256,7 @@ def natural():
 @claim("diagrams.fig3a", "Rebuttal (answer to R2 Sect 3); Fig. 3 (0)-(1), App. C.2.1", "Fig. 3.a shows test losses "
        "after fixed-time SGD runs against the learning rate, one random initialization", about="text")
 def fig3a():
-    return Claim(statement=sp.Eq(sp.Symbol("inits"), 1, evaluate=False), regime=Regime(()),
+    return Claim(statement=sp.Eq(IN_WORDS, 0, evaluate=False), regime=Regime(()),
                  checks=[NotCheckable("what the figure shows", "a description of a figure of image-classifier runs; "
                                       "the data and runs are not available")])
 
@@ -264,7 +264,7 @@ def fig3a():
 @claim("diagrams.fig5.stic", "App. C.7, Fig. 5 (right)", "Descending an l2 coefficient by STIC improves on plain GD "
        "for most Hessians (Mean Estimation away from the minimum)")
 def fig5_stic():
-    return Claim(statement=sp.Eq(sp.Symbol("improves"), 1, evaluate=False), regime=Regime(()),
+    return Claim(statement=sp.Eq(IN_WORDS, 0, evaluate=False), regime=Regime(()),
                  checks=[NotCheckable("the STIC regularization runs", "the update rule for lambda, its learning rate "
                                       "and the initial distance are not given precisely enough to reproduce")])
 

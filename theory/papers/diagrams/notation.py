@@ -34,6 +34,10 @@ Jf, Sf = sp.Function("J"), sp.Function("S")
 NORM_ETA_H = sp.Symbol(r"\|\eta H\|_2", positive=True)     # spectral norm of eta H (Remark 1, isotropic case)
 
 
+# the statement of a claim made in words only (a figure, an aim): nothing to mutate, its checks say why
+IN_WORDS = sp.Symbol(r"\text{stated in words}")
+
+
 class TensorSum(sp.Expr):
     """A sum over eigen-indices 1..n with n symbolic, printed as SymPy's Sum but opaque to doit and simplify
     (SymPy's closed-form search on sums of undefined tensor functions takes minutes and finds nothing):

@@ -19,7 +19,7 @@ from . import models as m
 from .appendix_c import LOSS2, a2, b2, expect_xy, x1, y1
 from .intro import EX1, L_S, sj_rvalue
 from .kinds import RelationHolds, RemainderOrder, series_check
-from .notation import Bs, Hf, Jf, LittleO, N, Sf, T, TensorSum, eta, in_eigenbasis, lam, mu, nu
+from .notation import IN_WORDS, Bs, Hf, Jf, LittleO, N, Sf, T, TensorSum, eta, in_eigenbasis, lam, mu, nu
 
 # --- "C-flat minima" --------------------------------------------------------------------------------------------
 D_CJ = sp.Symbol(r"\Delta\cdot(C\nabla H)")
@@ -193,7 +193,7 @@ def third_order():
 @claim("diagrams.remark.third-order.real", "Rebuttal (same answer)", "Experiments on real data (Fig. 3 green lines) "
        "suggest the third-order terms are sometimes substantial")
 def third_order_real():
-    return Claim(statement=sp.Eq(sp.Symbol("substantial"), 1, evaluate=False), regime=Regime(()),
+    return Claim(statement=sp.Eq(IN_WORDS, 0, evaluate=False), regime=Regime(()),
                  checks=[NotCheckable("image-classifier runs", "the claim rests on Fig. 3's convnet experiments, "
                                       "whose data and runs are not available")])
 
@@ -353,6 +353,6 @@ def retraction():
 @claim("diagrams.remark.scope", "Rebuttal (answers to R3 and R2)", "'We study SGD as an approximate method for ERM'; "
        "the contribution is theoretical", about="text")
 def scope():
-    return Claim(statement=sp.Eq(sp.Symbol("scope"), 1, evaluate=False), regime=Regime(()),
+    return Claim(statement=sp.Eq(IN_WORDS, 0, evaluate=False), regime=Regime(()),
                  checks=[NotCheckable("a scope statement", "describes the paper's aims; nothing to compute")])
 
