@@ -7,6 +7,7 @@ The public API, in one place (names load on first use, so ``import theorycheck``
     from theorycheck import SymbolicEquality, MonteCarloMean, ExactComparison, Sample, RunContext, run_claim
     from theorycheck import for_convention          # optimizers as printed, or as torch.optim runs them
     from theorycheck import printed_agreement       # does a claim's printed LaTeX say what its statement says?
+    from theorycheck import expected_after          # exact power series in eta of SGD's expectations
 
 The command line is ``theorycheck`` (or ``python -m theorycheck``); the pytest plugin collects claim files.
 """
@@ -27,6 +28,8 @@ _LAZY = {
                              "run_claim", "run_claims", "Curve")},
     **{n: "checks.dynamics.optimizers" for n in ("for_convention", "current_convention")},
     **{n: "theory.texfmt" for n in ("printed_agreement", "statement_tex")},
+    **{n: "theory.series" for n in ("expected_after", "expected_after_epochs", "expected_after_flow",
+                                    "stationary_expectation")},
     "Registry": "theory.registry", "load_file": "theory.registry",
 }
 
