@@ -1,4 +1,4 @@
-"""`ziyin`, App. B: Proposition 8's bound near x = 0 ((26)-(29)) and Gaussian noise (Proposition 9, (35)-(41)).
+"""`ziyin`, App. B.2: Gaussian noise (Proposition 9, (35)-(41)); Proposition 8 (App. B.1) is in ``prop8.py``.
 
 With x ~ N(-a, sigma^2) one SGD step on L = x w^2/2 multiplies w by 1 - lambda x = 1 + lambda a - lambda sigma eps
 (eps ~ N(0, 1)), so ln|w_t/w_0| is a sum of t i.i.d. terms ln|c - s eps| (c = 1 + lambda a, s = lambda sigma) whose
@@ -13,7 +13,6 @@ from functools import lru_cache
 import mpmath
 import numpy as np
 import sympy as sp
-from scipy import stats
 
 from checks import ExactComparison, MonteCarloMean, Sample, SymbolicEquality
 from checks.base import FormulaCheck, RunContext, scaled
@@ -72,82 +71,6 @@ GAUSS_REGIME = Regime((Param(lam, 0.05, 2.0), Param(a, 0.001, 2.0, log=True), Pa
                        Sampling(sp.And(lam * sigma >= sp.Rational(1, 4), lam * sigma <= sp.Rational(3, 5)),
                                 "0.25 <= lambda sigma <= 0.6 (s far from 1, so sqrt(t) s and sqrt(t s) differ)")),
                       "x ~ N(-a, sigma^2)")
-
-
-# --- Proposition 8: Eqs. (26)-(29) ------------------------------------------------------------------------------
-SUP_P, P0, C_P = sp.symbols(r"\sup_{|x|<\delta}p p(0) c", positive=True)
-MU_P, S_P = sp.Symbol("m", real=True), sp.Symbol("s_p", nonnegative=True)   # not of the bound's kind
-PREMISE_REGIME = Regime((Param(MU_P, 0.5, 0.95), Param(S_P, 0.1, 0.3)), (),
-                        "case: p = N(m, s_p^2), delta = 1 (p continuous near 0, as Prop. 8 assumes)")
-
-
-class Bound26(FormulaCheck):
-    """(26) bounds p on (-delta, delta) by p(0) + c, c from the premise 'for all |x| < delta, |p(x_r) - p(x)| <= c' with
-    x_r = ``anchor`` (delta as printed, 0 as the bound needs). On Gaussian cases (delta = 1) c is 1.1 x the smallest
-    constant the premise allows (any c it allows must do), and the relation sup p <= p(0) + c is evaluated.
-    Self-test: the reversed relation must fail."""
-
-    kind, evidence, form = "exact", "derivation", "relation"
-
-    def __init__(self, name: str, anchor: float, n_points: int = 6):
-        self.name, self.anchor, self.n_points = name, anchor, n_points
-
-    def _judge(self, statement, points):
-        rows, failure = [], None
-        xs = np.linspace(-1, 1, 20001)[1:-1]
-        for pt in points:
-            dens = stats.norm.pdf(xs, pt["m"], pt["s_p"])
-            c = 1.1 * float(np.max(np.abs(stats.norm.pdf(self.anchor, pt["m"], pt["s_p"]) - dens)))
-            vals = {SUP_P: float(dens.max()), P0: float(stats.norm.pdf(0, pt["m"], pt["s_p"])), C_P: c}
-            holds = bool(statement.subs({**vals, MU_P: pt["m"], S_P: pt["s_p"]}))
-            bound = float(statement.rhs.subs({**vals, MU_P: pt["m"], S_P: pt["s_p"]}))
-            rows.append({"params": pt, **{str(k): v for k, v in vals.items()}, "bound": bound, "holds": holds})
-            if not holds and failure is None:
-                failure = dict(rows[-1])
-        return rows, failure
-
-    def _run(self, claim, ctx: RunContext) -> CheckResult:
-        points = claim.regime.sample(self.rng(claim, ctx), self.n_points)
-        rows, failure = self._judge(claim.statement, points)
-        _, bad = self._judge(sp.Not(claim.statement), points)    # the complementary relation
-        details = {"rows": rows, "anchor": self.anchor, "seed": self.seed(claim, ctx),
-                   "self_test": [{"perturbation": "relation reversed", "rejected": bad is not None}]}
-        method = f"the relation on Gaussian cases, c from the premise anchored at x = {self.anchor:g}"
-        if failure is not None:
-            return CheckResult(self.kind, self.name, FAIL, method, details, failure)
-        return with_power(self.kind, self.name, method, details)
-
-
-@claim("ziyin.eq26", "Proposition 8, premise and Eq. (26), App. B.1", "If |p(delta) - p(x)| <= c for |x| < delta, then "
-       "p <= p(0) + c there", about="algebra")
-def eq26():
-    return Claim(statement=sp.LessThan(SUP_P, P0 + C_P), regime=PREMISE_REGIME, symbols=SYMBOLS,
-                 dynamics="-", observable="the bound of p near 0",
-                 notes=["The premise as printed compares with p(delta); it gives p <= p(0) + 2c. Any finite constant "
-                        "serves the proof, so Proposition 8's conclusion stands."],
-                 checks=[Bound26("the premise as printed (anchored at delta)", anchor=1.0)])
-
-
-@claim("ziyin.eq26.corrected", "Proposition 8, corrected premise", "If |p(0) - p(x)| <= c for |x| < delta, then "
-       "p <= p(0) + c there", corrects="ziyin.eq26", about="algebra")
-def eq26_corrected():
-    return Claim(statement=sp.LessThan(SUP_P, P0 + C_P), regime=PREMISE_REGIME, symbols=SYMBOLS, dynamics="-",
-                 observable="the bound of p near 0", checks=[Bound26("the premise anchored at 0", anchor=0.0)])
-
-
-@claim("ziyin.eq29", "Proposition 8, Eqs. (27)-(29), App. B.1", "int_0^delta ln^2 x dx = delta (ln^2 delta - 2 ln "
-                                                                "delta "
-       "+ 2) < oo", about="algebra")
-def eq29():
-    return Claim(
-        statement=sp.Eq(sp.Integral(sp.log(xp) ** 2, (xp, 0, delta)),
-                        delta * (sp.log(delta) ** 2 - 2 * sp.log(delta) + 2)),
-        regime=Regime((Param(delta, 0.01, 2.0),), (), "delta > 0"), symbols=SYMBOLS, dynamics="-",
-        observable="the integral bounding E ln^2|x| near 0",
-        checks=[SymbolicEquality("the integral", sp.integrate(sp.log(xp) ** 2, (xp, 0, delta)), lambda c: c.formula),
-                SymbolicEquality("(28): the antiderivative's derivative is ln^2 x",
-                                 lambda c: sp.diff(c.formula.subs(delta, xp), xp), sp.log(xp) ** 2,
-                                 extra=[Param(xp, 0.01, 2.0)])])
 
 
 # --- Proposition 9: Eqs. (35)-(41) -------------------------------------------------------------------------------
