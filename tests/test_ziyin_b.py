@@ -75,3 +75,13 @@ def test_certificate_of_amsgrad_without_momentum():
     assert out.tolist() == [1.0, UNDECIDED, UNDECIDED]      # lambda/(1 - a) = 0.18 > 0.05: not certified to escape
     out, _ = certify(0.02, a_v, 0.0, np.array([(0.02 / 0.05) ** 2]), np.random.default_rng(0))
     assert out.tolist() == [0.0]                              # lambda' can only fall further below (109)
+
+
+def test_gaussian_case_reads_the_relation():
+    from theory.papers.ziyin.prop8 import BOUND34_CORRECTED, E_LN2, GaussianCase, corrected_premise
+
+    case = {"a": 1.0, "b": 3.0, "m": -3.0, "s_p": 0.1, "delta": 0.2}     # E ln^2|x| ~ ln^2 3 = 1.2, bound ~ 36
+    assert corrected_premise(case)
+    check = GaussianCase("cases", corrected_premise)
+    assert check._judge(sp.LessThan(E_LN2, BOUND34_CORRECTED), [case])[1] is None
+    assert check._judge(sp.LessThan(E_LN2, BOUND34_CORRECTED / 100), [case])[1] is not None
