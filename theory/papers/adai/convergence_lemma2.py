@@ -122,7 +122,10 @@ def lemma2():
 )
 def lemma2_literal():
     st = sp.Le(DL, lemma2_rhs(DLIT), evaluate=False)
-    return process_claim(st, searches("Lemma 2 (literal)", st, ("noise-free",), ("two-point",)), [GAP_NOTE])
+    # a wider search than the default: the violation sits in a narrow corner (found at 6 of 8 seeds with the
+    # default budget, every seed with this one)
+    return process_claim(st, searches("Lemma 2 (literal)", st, ("noise-free",), ("two-point",), maxiter=10,
+                                      popsize=8, hypothesis_examples=30), [GAP_NOTE])
 
 
 @claim(

@@ -363,7 +363,7 @@ def thm1_sgd():
                                 lambda c: c.formula, lambda c: c.remainder_bound, eta, kind="exact", use_limit=False),
                 MonteCarloOrder("discrete SGD on a 3-D saddle: relative error shrinks like |H| eta T", sgd_simulate,
                                 small=eta, order=1.0, rungs=5, exact=sgd_exact, start=top_of_regime, n_points=2,
-                                n_paths=100_000)])
+                                n_paths=200_000)])
 
 
 H_pos = sp.Symbol("H", positive=True)
