@@ -9,7 +9,8 @@ from checks import Sample
 from checks.base import RunContext
 from checks.result import FAIL, PASS
 from theory import Claim, Param, Regime
-from theory.papers.ziyin.amsgrad_checks import UNDECIDED, FractionCheck, Threshold, TotalMass, certify
+from theory.papers.ziyin.amsgrad_checks import UNDECIDED, FractionCheck, Threshold, TotalMass
+from theory.papers.ziyin.figure4_checks import certify
 from theory.papers.ziyin.fokker_planck import S, flux_over_density, lam
 
 x = sp.Symbol("x", real=True)

@@ -18,8 +18,9 @@ from checks.montecarlo import with_power
 from checks.result import FAIL, CheckResult
 from theory import Claim, Param, Regime, claim
 
-from .amsgrad_checks import FractionCheck, adaptive_runs, certify
+from .amsgrad_checks import FractionCheck
 from .experiment_checks import ByReading
+from .figure4_checks import adaptive_runs, certify
 from .models import LOWER8, UPPER8, TwoPoint
 from .models import a as a_neg
 
@@ -343,7 +344,7 @@ def prop5():
 
 
 # --- Figure 4 / Sec. 6.4 ----------------------------------------------------------------------------------------------
-from .amsgrad_checks import Figure4Limits, Figure4Share, Figure4Speed  # noqa: E402
+from .figure4_checks import Figure4Limits, Figure4Share, Figure4Speed  # noqa: E402
 
 FIG4_REGIME = Regime((), (), "a = -0.1, lambda = 0.2, beta_2 = 0.999, 2000 runs x 5 x 10^4 steps, w_0 ~ U[-1, 1], "
                      "w kept in [-1, 1]")
