@@ -75,6 +75,7 @@ class _Simulated(FormulaCheck):
                  perturbations: Sequence = DEFAULT, formula=None, extra_symbols: Sequence = (),
                  share: str | None = None):
         self.name, self.simulate, self.predict, self.at = name, simulate, predict, at
+        self.fixed_setting = at is not None   # documented points (an experiment, an asymptotic end), not every point
         self.extra_symbols = tuple(extra_symbols)
         self.share = share
         self.n_points, self.n_paths, self.deep_factor = n_points, n_paths, deep_factor
@@ -405,6 +406,7 @@ class ByReading(FormulaCheck):
         first = next(iter(self.by_reading.values()))
         self.kind, self.form = first.kind, "readings"
         self.evidence = "model" if any(c.evidence == "model" for c in self.by_reading.values()) else "derivation"
+        self.fixed_setting = any(getattr(c, "fixed_setting", False) for c in self.by_reading.values())
 
     def _run(self, claim, ctx: RunContext) -> CheckResult:
         results = {label: check.run(claim, ctx) for label, check in self.by_reading.items()}

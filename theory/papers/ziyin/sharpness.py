@@ -302,7 +302,9 @@ def outcomes(point, n_paths, rng, T: int, scale: float = 1.0, conditional: bool 
     out = np.full(n_paths, UNDECIDED)
     out[sharp] = 1.0
     out[trapped | (conditional & still & ~sharp)] = 0.0
-    out[diverged] = 0.0 if conditional else UNDECIDED
+    # a run that leaves the box |w| <= 1 (diverges) is outside Prop. 4's premise and did not converge: excluded when
+    # the claim conditions on convergence, a miss when it says every run converges
+    out[diverged] = UNDECIDED if conditional else 0.0
     return Sample(out[:, None], ["at the sharper minimum"], float(diverged.mean()),
                   {"trapped_on_w2_0": int(trapped.sum()), "undecided": int((out == UNDECIDED).sum())})
 
