@@ -457,3 +457,22 @@ def test_screenshots_show_the_formula_and_fit_a_phone(site, browser, tmp_path, n
                             int(box["y"] + box["height"])))
     overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 1, f"{name} is {overflow}px wider than a {size[0]}px screen"
+
+
+def test_printed_values_take_the_colour_of_their_simulated_series(tmp_path):
+    """In a table with several simulated series and their printed values, 'printed P_A' is drawn dashed in P_A's
+    colour, and two unmatched formula lines differ by line style: no two lines of a plot look alike."""
+    pytest.importorskip("matplotlib")
+    from theorycheck.site import plots
+
+    sim = {"P_A": "#111", "P_B": "#222"}
+    seen: dict[str, int] = {}
+    assert plots._line_style("printed P_B", "formula", sim, seen) == {**plots.KIND_STYLE["formula"], "color": "#222",
+                                                                       "ls": "--"}
+    first = plots._line_style("Theorem 1", "formula", sim, seen)
+    second = plots._line_style("Sec. 4.2 (printed)", "formula", sim, seen)
+    assert first.get("ls", "-") != second.get("ls", "-")
+    table = {"title": "t " * 80, "x": "s", "log": False, "kinds": {"P_A": "simulated", "printed P_A": "formula"},
+             "columns": {"s": [1, 2], "P_A": [0.1, 0.2], "P_A_se": [0.01, 0.01], "printed P_A": [0.15, 0.15]}}
+    assert plots.plot_table(table, tmp_path / "t.svg")
+    assert (tmp_path / "t.svg").read_text().count("<svg") == 1

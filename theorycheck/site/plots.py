@@ -2,6 +2,7 @@
 plot-ready table of a claim. Each function returns False when the evidence holds nothing to draw."""
 from __future__ import annotations
 
+import textwrap
 import warnings
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,11 @@ def _plt():
     return plt
 
 
+def _wrap(title: str, width: int = 88) -> str:
+    """Long titles wrap instead of running off the figure."""
+    return "\n".join(textwrap.wrap(title, width))
+
+
 def _save(fig, path: Path) -> bool:
     with warnings.catch_warnings():                  # a crowded axis keeps its layout; no console noise
         warnings.simplefilter("ignore")
@@ -35,7 +41,7 @@ def _loglog(fig, ax, path: Path, xlabel: str, ylabel: str, title: str) -> bool:
     ax.set_yscale("log")
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    ax.set_title(title, fontsize=9)
+    ax.set_title(_wrap(title), fontsize=9)
     ax.legend(fontsize=7)
     return _save(fig, path)
 
@@ -185,6 +191,22 @@ def plot_check(check: dict[str, Any], form: str, path: Path) -> bool:
         return False
 
 
+LINESTYLES = ("-", "--", "-.", ":")
+
+
+def _line_style(name: str, kind: str, sim_colors: dict[str, Any], seen: dict[str, int]) -> dict[str, Any]:
+    """A printed value for one simulated series (e.g. 'printed P_A' for 'P_A') takes that series' colour, dashed;
+    several lines of one kind otherwise differ by line style, so no two lines look the same."""
+    style = dict(KIND_STYLE.get(kind, {}))
+    match = [s for s in sim_colors if name != s and name.endswith(s)]
+    if match:
+        return {**style, "color": sim_colors[max(match, key=len)], "ls": "--"}
+    k = seen[kind] = seen.get(kind, -1) + 1
+    if k:
+        style["ls"] = LINESTYLES[k % len(LINESTYLES)]
+    return style
+
+
 def plot_table(table: dict[str, Any], path: Path) -> bool:
     """A claim's curves: the printed formula, its corrected form, the exact model and the simulation (95% bands)."""
     plt = _plt()
@@ -192,20 +214,24 @@ def plot_table(table: dict[str, Any], path: Path) -> bool:
     cols, x = table["columns"], table["x"]
     xs = cols[x]
     markers = iter("osD^v")
+    sim_colors: dict[str, Any] = {}
+    seen: dict[str, int] = {}
     for name, kind in table["kinds"].items():
         if kind == "simulated":
             se = cols.get(name + "_se")
-            ax.plot(xs, cols[name], marker=next(markers, "o"), ms=3, lw=0.8, label=name)
+            (line,) = ax.plot(xs, cols[name], marker=next(markers, "o"), ms=3, lw=0.8, label=name)
+            sim_colors[name] = line.get_color()
             if se:
                 ax.fill_between(xs, [m - 1.96 * s for m, s in zip(cols[name], se)],
-                                [m + 1.96 * s for m, s in zip(cols[name], se)], alpha=0.25)
-        else:
-            ax.plot(xs, cols[name], label=name, **KIND_STYLE.get(kind, {}))
+                                [m + 1.96 * s for m, s in zip(cols[name], se)], alpha=0.25, color=line.get_color())
+    for name, kind in table["kinds"].items():
+        if kind != "simulated":
+            ax.plot(xs, cols[name], label=name, **_line_style(name, kind, sim_colors, seen))
     if table.get("log", True):
         ax.set_xscale("log")
         ax.set_yscale("log")
     ax.set_xlabel(x)
     ax.set_ylabel(table.get("ylabel", "mean squared displacement"))
-    ax.set_title(table["title"], fontsize=9)
+    ax.set_title(_wrap(table["title"]), fontsize=9)
     ax.legend(fontsize=7)
     return _save(fig, path)
