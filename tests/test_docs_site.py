@@ -476,3 +476,15 @@ def test_printed_values_take_the_colour_of_their_simulated_series(tmp_path):
              "columns": {"s": [1, 2], "P_A": [0.1, 0.2], "P_A_se": [0.01, 0.01], "printed P_A": [0.15, 0.15]}}
     assert plots.plot_table(table, tmp_path / "t.svg")
     assert (tmp_path / "t.svg").read_text().count("<svg") == 1
+
+
+def test_a_small_curve_shows_its_values_beside_the_figure():
+    """Printed and exact coefficients per power of eta are readable as numbers; a long curve is left to the figure."""
+    from theorycheck.site.evidence import curve_table_html
+
+    tab = {"x": "power of eta", "kinds": {"printed": "formula", "exact": "exact"},
+           "columns": {"power of eta": [0, 1, 2], "printed": [0, 0, -0.25], "exact": [0, -0.25, -0.1146]}}
+    out = curve_table_html(tab)
+    assert "the values plotted" in out and "-0.1146" in out and out.count("<tr>") == 4
+    long = {**tab, "columns": {k: list(range(40)) for k in tab["columns"]}}
+    assert curve_table_html(long) == ""

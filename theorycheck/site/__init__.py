@@ -47,7 +47,7 @@ def render_site(out: Path, reports: list[dict[str, Any]], meta: dict[str, Any], 
     from theorycheck.summaries import form_of
 
     from . import assets, pages, plots
-    from .evidence import check_html
+    from .evidence import check_html, curve_table_html
     from .html import esc, page, point, slug
 
     start = time.perf_counter()
@@ -69,12 +69,15 @@ def render_site(out: Path, reports: list[dict[str, Any]], meta: dict[str, Any], 
                 if plots.plot_table(tab, w.path(f"plots/{name}")):
                     n_plots += 1
                     seed = tab.get("seed") or {}
+                    simulated = "simulated" in (tab.get("kinds") or {}).values()
+                    bands = "simulated bands are 95% (±1.96 se); " if simulated else ""
                     plots_html.append(
                         f'<figure><img src="../plots/{name}" alt="{esc(tab["title"])}"><figcaption>'
-                        f'{esc(tab["title"])} at {point(tab.get("point") or {})}; simulated bands are 95% (±1.96 se); '
+                        f'{esc(tab["title"])}{" at " + point(tab["point"]) if tab.get("point") else ""}; '
+                        f'{bands}'
                         f'seed: SeedSequence(entropy={esc(seed.get("entropy"))}, '
                         f'spawn_key={esc(seed.get("spawn_key"))}). '
-                        f'{esc(tab.get("notes", ""))}</figcaption></figure>')
+                        f'{esc(tab.get("notes", ""))}</figcaption></figure>' + curve_table_html(tab))
             checks_html = []
             for k, ch in enumerate(r.get("checks") or []):
                 name = f"{slug(r['id'])}-check{k}.svg"

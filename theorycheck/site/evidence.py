@@ -192,3 +192,17 @@ def check_html(check: dict[str, Any], plot: str | None, up: str) -> str:
 
 def counterexample(ce: dict[str, Any]) -> str:
     return "; ".join(f"{esc(k.replace('_', ' '))} {num(v)}" for k, v in ce.items() if v is not None)
+
+
+def curve_table_html(tab: dict[str, Any], max_rows: int = 12) -> str:
+    """The numbers behind a small curve (e.g. the printed coefficient of each power of eta beside the exact one),
+    so that the figure can be read exactly; long curves are left to the figure and the raw evidence."""
+    cols, x = tab.get("columns") or {}, tab.get("x")
+    xs = cols.get(x) or []
+    if not xs or len(xs) > max_rows:
+        return ""
+    names = [x] + [n for n in (tab.get("kinds") or {}) if n in cols]
+    rows = [{n: cols[n][i] for n in names if i < len(cols[n])} for i in range(len(xs))]
+    return ("<details class='curve-values' open><summary>the values plotted</summary>"
+            + table(rows, [(n, esc(n)) for n in names]) + "</details>")
+

@@ -224,9 +224,18 @@ def plot_table(table: dict[str, Any], path: Path) -> bool:
             if se:
                 ax.fill_between(xs, [m - 1.96 * s for m, s in zip(cols[name], se)],
                                 [m + 1.96 * s for m, s in zip(cols[name], se)], alpha=0.25, color=line.get_color())
+    discrete = len(xs) <= 12 and all(float(v).is_integer() for v in xs)   # e.g. powers of eta: points, not a curve
     for name, kind in table["kinds"].items():
         if kind != "simulated":
-            ax.plot(xs, cols[name], label=name, **_line_style(name, kind, sim_colors, seen))
+            style = _line_style(name, kind, sim_colors, seen)
+            if discrete:
+                style = {**style, "marker": "os^Dv"[seen.get("_marker", 0) % 5], "ms": 5, "lw": 0.6, "alpha": 0.85}
+                seen["_marker"] = seen.get("_marker", 0) + 1
+            ax.plot(xs, cols[name], label=name, **style)
+    if discrete:
+        from matplotlib.ticker import MaxNLocator
+
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     if table.get("log", True):
         ax.set_xscale("log")
         ax.set_yscale("log")
