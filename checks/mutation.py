@@ -28,8 +28,13 @@ def run_mutants(claim, ctx: RunContext, original_status: str) -> dict[str, Any]:
     baseline = [check.run(claim, mctx) for check in claim.checks]
     base_prints = [_fingerprint(r) for r in baseline]
     rows, tried, killed = [], 0, 0
-    for m in mutants(claim.statement, claim.regime, identities=getattr(claim, "identities", None),
-                     symmetric=tuple(getattr(claim, "symmetric", ()))):
+    try:
+        made = mutants(claim.statement, claim.regime, identities=getattr(claim, "identities", None),
+                       symmetric=tuple(getattr(claim, "symmetric", ())))
+    except Exception as exc:                  # the statement's form is one the mutator cannot handle: say so, go on
+        return {"tried": 0, "killed": 0, "survivors": [], "rows": [], "kill_rate": None, "statement_checked": None,
+                "scale_killed": {}, "error": f"{claim.id}: no mutants of this statement ({type(exc).__name__}: {exc})"}
+    for m in made:
         row: dict[str, Any] = {"label": m.label, "kind": m.kind, "required": m.required}
         if m.equivalent:
             rows.append({**row, "outcome": "equivalent"})

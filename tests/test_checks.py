@@ -154,3 +154,35 @@ def test_order_check_that_cannot_tell_the_order_from_none_is_underpowered():
     r = _order_case(0.24)
     assert r.status == INCONCLUSIVE and "underpowered" in r.reason
     assert r.details["min_detectable_order_deficit"] > 1
+
+
+def test_a_conjunction_is_mutated_part_by_part():
+    """'0 < |s| < max(|a|, |b|)' is mutated in each part with the other kept as printed, so a check of the whole
+    can kill a mutant of either part (a statement made of And/Or no longer stops the mutation run)."""
+    from theory.mutants import mutants
+
+    a, b = sp.symbols("a b", real=True)
+    s = sp.Abs(a + b)
+    stmt = sp.And(sp.StrictGreaterThan(s, 0), sp.StrictLessThan(s, sp.Max(sp.Abs(a), sp.Abs(b))))
+    out = mutants(stmt)
+    assert {m.label.split(":")[0] for m in out} == {"part 1", "part 2"}
+    assert all(isinstance(m.statement, sp.And) for m in out)
+    reversed_2 = next(m for m in out if m.label == "part 2: direction reversed")
+    assert reversed_2.statement.args[0] == stmt.args[0] or reversed_2.statement.args[1] == stmt.args[0]
+    assert not bool(reversed_2.statement.subs({a: sp.Rational(1, 16), b: -sp.Rational(1, 12)}))
+
+
+def test_a_statement_the_mutator_cannot_handle_is_reported_not_raised(monkeypatch):
+    """The mutation self-test of one claim failing to build mutants is an error in that claim's report; the run
+    goes on."""
+    import checks.mutation as mutation
+    from checks.base import RunContext
+    from theory.registry import Registry
+
+    def broken(*a, **k):
+        raise TypeError("unsupported operand")
+
+    monkeypatch.setattr(mutation, "mutants", broken)
+    claim = Registry.builtin().get("diagrams.fig5.cancel")
+    out = mutation.run_mutants(claim, RunContext(), "verified")
+    assert out["tried"] == 0 and "diagrams.fig5.cancel" in out["error"] and "TypeError" in out["error"]

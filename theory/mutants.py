@@ -73,6 +73,8 @@ def mutants(statement: Any, regime: Regime | None = None, extra_symbols: tuple =
     """Mutants of the statement; ``identities`` (substitutions the text itself makes, such as dt = eta) and
     ``symmetric`` (symbols whose sign leaves the law unchanged, such as a Brownian increment dW) mark mutants
     that only restate the same thing as equivalent."""
+    if isinstance(statement, (sp.And, sp.Or)):
+        return _boolean_mutants(statement, regime, extra_symbols, identities, symmetric)
     side, expr, rebuild = _side(statement)
     build = _with_o(expr, rebuild)
     core = drop_big_o(expr)
@@ -89,6 +91,17 @@ def mutants(statement: Any, regime: Regime | None = None, extra_symbols: tuple =
     out += _exponent_mutants(core, build)
     out += _swap_mutants(core, build, statement, regime, extra_symbols)
     _mark_equivalent(out, core, build, regime, identities or {}, tuple(symmetric), side == "lhs")
+    return out
+
+
+def _boolean_mutants(statement, regime, extra_symbols, identities, symmetric) -> list[Mutant]:
+    """A conjunction (or disjunction) of relations: each part mutated on its own, the others kept as printed."""
+    parts = list(statement.args)
+    out: list[Mutant] = []
+    for k, part in enumerate(parts):
+        for mu in mutants(part, regime, extra_symbols, identities, symmetric):
+            whole = type(statement)(*[mu.statement if j == k else p for j, p in enumerate(parts)], evaluate=False)
+            out.append(Mutant(f"part {k + 1}: {mu.label}", mu.kind, whole, mu.required, mu.equivalent))
     return out
 
 

@@ -94,6 +94,9 @@ def print_summary(reports, meta, elapsed, file=None, n_broken: int = 0) -> None:
     if muts:
         tried, killed = sum(m["tried"] for m in muts), sum(m["killed"] for m in muts)
         print(f"mutants: {killed}/{tried} killed ({killed / tried:.1%})", file=file)
+    for r in reports:
+        if r.mutants and r.mutants.get("error"):
+            print(f"mutants: {r.mutants['error']}", file=file)
 
 
 def _short(d, limit=240) -> str:

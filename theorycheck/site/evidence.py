@@ -197,7 +197,7 @@ def counterexample(ce: dict[str, Any]) -> str:
 def curve_table_html(tab: dict[str, Any], max_rows: int = 12) -> str:
     """The numbers behind a small curve (e.g. the printed coefficient of each power of eta beside the exact one),
     so that the figure can be read exactly; long curves are left to the figure and the raw evidence."""
-    cols, x = tab.get("columns") or {}, tab.get("x")
+    cols, x = tab.get("columns") or {}, str(tab.get("x"))
     xs = cols.get(x) or []
     if not xs or len(xs) > max_rows:
         return ""

@@ -239,8 +239,15 @@ def fig5_oppose():
 @claim("diagrams.fig5.cancel", "App. C.7, Fig. 5 (centre) caption", "On Gauss the two effects do not completely "
        "cancel: SGD minus SDE is nonzero at eta^3")
 def fig5_cancel():
-    return Claim(statement=sp.Ne(DISC + SKEW, 0), regime=Regime(()),
+    # "oppose ... but do not completely cancel": a partial cancellation, nonzero and smaller than the larger part
+    total = sp.Abs(DISC + SKEW)
+    return Claim(statement=sp.And(sp.StrictGreaterThan(total, 0), sp.StrictLessThan(total, sp.Max(sp.Abs(DISC),
+                                                                                                  sp.Abs(SKEW)))),
+                 regime=Regime(()),
                  symbols={"d_disc": "time-discretization part", "d_skew": "skewness part"},
+                 notes=["Read with the caption's 'oppose ... but do not completely cancel' as one phrase: the sum of "
+                        "the two parts is nonzero and smaller in size than the larger part (a partial cancellation); "
+                        "the sign of each part is diagrams.fig5.oppose."],
                  checks=[RelationHolds("exact series of SGD - SDE on Gauss at h = 0", lambda c: {
                      DISC: gauss_parts()[2], SKEW: gauss_parts()[1]})])
 
