@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import sympy as sp
 
 from checks.base import RunContext
@@ -186,3 +187,20 @@ def test_a_statement_the_mutator_cannot_handle_is_reported_not_raised(monkeypatc
     claim = Registry.builtin().get("diagrams.fig5.cancel")
     out = mutation.run_mutants(claim, RunContext(), "verified")
     assert out["tried"] == 0 and "diagrams.fig5.cancel" in out["error"] and "TypeError" in out["error"]
+
+
+def test_power_is_that_of_the_best_resolved_mean_with_the_weakest_shown():
+    """An error of the whole formula moves every mean; the smallest one detected with 90% power is set by the
+    best-resolved observable, (Z_CRIT + Z_POWER_90) se / |claimed|; the least-resolved one is reported beside it."""
+    from checks.stats import Z_CRIT, Z_POWER_90
+
+    def simulate(point, n, rng):
+        return Sample(np.column_stack([point["a"] + 0.01 * rng.standard_normal(n),
+                                       2 * point["a"] + 0.5 * rng.standard_normal(n)]), ["precise", "noisy"])
+
+    check = MonteCarloMean("two", simulate, lambda p, f: [f(**p), 2 * f(**p)], n_paths=4000, n_points=1)
+    d = check.run(_claim(a, [check]), RunContext()).details
+    (p1, p2) = d["rows"]
+    assert d["min_detectable_relative_error"] == pytest.approx((Z_CRIT + Z_POWER_90) * p1["se"] / p1["claimed"])
+    assert d["least_resolved_relative_error"] == pytest.approx((Z_CRIT + Z_POWER_90) * p2["se"] / p2["claimed"])
+    assert d["least_resolved_relative_error"] > 10 * d["min_detectable_relative_error"]

@@ -90,7 +90,8 @@ def _ztest(check, d) -> str:
     out = table(rows, [("params", "point"), ("observable", "observable"), ("claimed", "claimed"),
                        ("observed", "simulated mean"), ("se", "standard error"), ("z", "z")] + extra)
     if d.get("min_detectable_relative_error"):
-        out += f"<p>Smallest relative error this check detects: {num(d['min_detectable_relative_error'], 2)}.</p>"
+        out += ("<p>Smallest relative error of the formula this check detects (90% power): "
+                f"{num(d['min_detectable_relative_error'], 2)}.</p>")
     return out
 
 
