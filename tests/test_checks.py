@@ -204,3 +204,15 @@ def test_power_is_that_of_the_best_resolved_mean_with_the_weakest_shown():
     assert d["min_detectable_relative_error"] == pytest.approx((Z_CRIT + Z_POWER_90) * p1["se"] / p1["claimed"])
     assert d["least_resolved_relative_error"] == pytest.approx((Z_CRIT + Z_POWER_90) * p2["se"] / p2["claimed"])
     assert d["least_resolved_relative_error"] > 10 * d["min_detectable_relative_error"]
+
+
+def test_a_not_equal_statement_counts_only_its_negation():
+    """'a != b' stays true when a side is scaled or its sign flipped, so those mutants are tried but not
+    counted; the negation 'a = b' is the mutant that must be killed."""
+    from theory.mutants import mutants
+
+    x, y = sp.symbols("x y", positive=True)
+    out = mutants(sp.Ne(x, 2 * y))
+    counted = [m for m in out if m.required]
+    assert [m.label for m in counted] == ["= for !="] and isinstance(counted[0].statement, sp.Equality)
+    assert any(m.kind == "scale" and not m.required for m in out)

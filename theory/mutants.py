@@ -9,7 +9,8 @@ Kinds (applied to the side that carries the formula; for ``lhs = 0`` the left si
 - ``sign``: the sign of one term of a sum flipped (every sum in the expression tree);
 - ``exponent``: a numeric exponent p changed to p + 1;
 - ``swap``: a symbol exchanged with its neighbour of the same kind (same assumptions);
-- ``direction``: an inequality reversed.
+- ``direction``: an inequality reversed (for ``a != b``: the negation ``a = b``, the one mutant counted, since
+  a scaled, sign-flipped or swapped side differs too).
 A mutant equal to the original (numerically, at random points) is ``equivalent`` and is not counted.
 """
 from __future__ import annotations
@@ -82,6 +83,11 @@ def mutants(statement: Any, regime: Regime | None = None, extra_symbols: tuple =
     inequality = isinstance(statement, sp.Rel) and not isinstance(statement, (sp.Equality, sp.Unequality))
     if inequality:
         out += _inequality_mutants(statement)
+    elif isinstance(statement, sp.Unequality):
+        # "a != b" says only that they differ: a scaled side differs too, so the mutant that must be killed is
+        # the negation "a = b"; scaling is tried but not counted
+        out.append(Mutant("= for !=", "direction", sp.Eq(statement.lhs, statement.rhs, evaluate=False)))
+        out += [Mutant(f"x{f}", "scale", build(core * sp.nsimplify(f)), required=False) for f in ("1.05", "1.2")]
     elif side == "lhs":
         # lhs = 0: scaling the left side cannot change the truth of the statement
         out += [Mutant(f"x{f}", "scale", build(core * sp.nsimplify(f)), equivalent=True) for f in ("1.05", "1.2")]
@@ -91,6 +97,9 @@ def mutants(statement: Any, regime: Regime | None = None, extra_symbols: tuple =
     out += _exponent_mutants(core, build)
     out += _swap_mutants(core, build, statement, regime, extra_symbols)
     _mark_equivalent(out, core, build, regime, identities or {}, tuple(symmetric), side == "lhs")
+    if isinstance(statement, sp.Unequality):       # any changed side still differs: only the negation counts
+        for m in out:
+            m.required = m.kind == "direction"
     return out
 
 
