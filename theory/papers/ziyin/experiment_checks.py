@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from typing import Any
 
 import mpmath
 import numpy as np
@@ -21,6 +20,7 @@ from checks.base import SCALE_DOWN, SCALE_UP, FormulaCheck, RunContext, Undecida
 from checks.montecarlo import MonteCarloCheck
 from checks.result import FAIL, INCONCLUSIVE, PASS, CheckResult
 from checks.stats import ALPHA
+from checks.tails import ByReading  # noqa: F401  (one class for every paper; sections import it from here)
 
 
 def _fnum(v) -> float:
@@ -350,30 +350,6 @@ class RelationHolds(FormulaCheck):
 
 
 # --- a statement read more than one way --------------------------------------------------------------------------
-class ByReading(FormulaCheck):
-    """Runs one check per reading on the printed statement: passes (fails) when every reading passes (fails), and is
-    inconclusive, with every reading's evidence, when they disagree: the verdict then depends on the reading."""
-
-    def __init__(self, name: str, by_reading: dict[str, FormulaCheck]):
-        self.name, self.by_reading = name, dict(by_reading)
-        first = next(iter(self.by_reading.values()))
-        self.kind, self.form = first.kind, "readings"
-        self.evidence = "model" if any(c.evidence == "model" for c in self.by_reading.values()) else "derivation"
-
-    def _run(self, claim, ctx: RunContext) -> CheckResult:
-        results = {label: check.run(claim, ctx) for label, check in self.by_reading.items()}
-        details: dict[str, Any] = {label: r.to_dict() for label, r in results.items()}
-        statuses = {r.status for r in results.values()}
-        method = "one check per reading: " + ", ".join(self.by_reading)
-        if statuses == {PASS}:
-            return CheckResult(self.kind, self.name, PASS, method, details)
-        if statuses == {FAIL}:
-            first = next(r for r in results.values() if r.status == FAIL)
-            return CheckResult(self.kind, self.name, FAIL, method, details, first.counterexample)
-        raise Undecidable("the readings disagree: " + ", ".join(f"{k}: {r.status}" for k, r in results.items()),
-                          method, details)
-
-
 # --- a condition that makes a conclusion hold ---------------------------------------------------------------------
 class SufficientCondition(FormulaCheck):
     """The statement is a relation ``var R bound`` (a condition); ``conclusion(claim, point, value) -> (holds, row)``
