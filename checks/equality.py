@@ -2,7 +2,8 @@
 
 1. Both sides are evaluated at random points of the regime at two working precisions. A point where they
    differ by more than the rounding both precisions reveal, and by more than 10^-(digits-8) relative to the
-   larger side, is a counterexample; the tolerance is relative to both sides' magnitude, never absolute.
+   larger side, is a counterexample once a third, much higher precision confirms the gap; the tolerance is
+   relative to both sides' magnitude, never absolute.
 2. Where the numbers agree, cheap rewrites (expand, cancel) and, for small expressions, simplify try to
    prove the identity; the method says which decided.
 Too few points that evaluate (every point raising, say) is undecided, never "equal".
@@ -154,9 +155,13 @@ def _numeric(lhs, rhs, diff, regime, rng, n_points, digits) -> Decision:
             rel = gap / scale
             worst = max(worst, float(rel))
             if rel > tol and gap > 100 * rounding:
-                return Decision(False, method, {"points_checked": evaluated, "relative_difference": float(rel)},
+                confirmed = _confirmed_gap(f_lhs, f_rhs, point, symbols, 4 * digits + 40, tol)
+                if confirmed is None:     # two precisions agreed on a cancellation only a third one undoes
+                    continue
+                l3, r3, rel3 = confirmed
+                return Decision(False, method, {"points_checked": evaluated, "relative_difference": float(rel3)},
                                 counterexample={"params": {k: point[k] for k in sorted(point)},
-                                                "lhs": _num(l2), "rhs": _num(r2)})
+                                                "lhs": _num(l3), "rhs": _num(r3)})
     if evaluated < min(MIN_POINTS, n_points):
         return Decision(None, method, {"points_checked": evaluated, "points_raised": len(raised),
                                        "note": f"only {evaluated} of {len(points)} points could be evaluated "
@@ -164,6 +169,26 @@ def _numeric(lhs, rhs, diff, regime, rng, n_points, digits) -> Decision:
     return Decision(True, method, {"points_checked": evaluated, "points_raised": len(raised),
                                    "max_relative_difference": worst,
                                    "note": "no rewrite proved the identity; both sides agree at every sampled point"})
+
+
+def _confirmed_gap(f_lhs, f_rhs, point, symbols, dps, tol):
+    """(lhs, rhs, relative gap) when two much higher precisions (dps and 2 dps) find the same gap, or None: a
+    cancellation between terms of huge size (w^-110 against w^110, say) can fool two precisions alike, and
+    then the gap moves with the precision instead of staying put."""
+    try:
+        l3, r3 = _values(f_lhs, f_rhs, point, symbols, dps)
+        l4, r4 = _values(f_lhs, f_rhs, point, symbols, 2 * dps)
+    except (ZeroDivisionError, ValueError, TypeError, OverflowError):
+        return None
+    with mpmath.workdps(2 * dps):
+        if not all(mpmath.isfinite(v) for v in (l3, r3, l4, r4)):
+            return None
+        gap3, gap4 = l3 - r3, l4 - r4
+        if gap4 == 0 or abs(gap3 - gap4) > abs(gap4) / 100:
+            return None
+        scale = max(abs(l4), abs(r4))
+        rel = abs(gap4) / scale
+        return (l4, r4, rel) if rel > tol else None
 
 
 def _values(f_lhs, f_rhs, point, symbols, dps):
