@@ -8,6 +8,10 @@ comparisons are self-tests and do not count in the run's false-alarm budget.
 from __future__ import annotations
 
 import json
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
@@ -16,6 +20,31 @@ from theory.mutants import mutants
 from .base import RunContext, SimulationCache
 from .result import FAIL, VERIFIED, CheckResult
 from .stats import ComparisonCounter
+
+MUTANT_SECONDS = 30.0     # a mutant whose checks take longer (SymPy integrating a mutated density) is set aside
+
+
+class MutantTimeout(BaseException):
+    """Raised through a check's own error handling: the mutant ran out of time, which says nothing about it."""
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """A wall-clock limit where signals can be used (the main thread of a process); elsewhere no limit."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expire(signum, frame):
+        raise MutantTimeout()
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _fingerprint(r: CheckResult) -> str:
@@ -41,15 +70,12 @@ def run_mutants(claim, ctx: RunContext, original_status: str) -> dict[str, Any]:
             continue
         mc = claim.with_statement(m.statement)
         outcome = "survived"
-        for check, before in zip(claim.checks, base_prints):
-            result = check.run(mc, mctx)
-            if original_status == VERIFIED:
-                if result.status == FAIL:
-                    outcome = f"killed by '{check.name}'"
-                    break
-            elif _fingerprint(result) != before:
-                outcome = f"read by '{check.name}'"
-                break
+        try:
+            with time_limit(MUTANT_SECONDS):
+                outcome = _outcome(claim, mc, mctx, base_prints, original_status)
+        except MutantTimeout:
+            rows.append({**row, "outcome": f"timed out after {MUTANT_SECONDS:.0f} s (not counted)"})
+            continue
         if m.required:
             tried += 1
             killed += outcome != "survived"
@@ -60,3 +86,15 @@ def run_mutants(claim, ctx: RunContext, original_status: str) -> dict[str, Any]:
             "statement_checked": killed > 0 if tried else None,
             "scale_killed": {lab: next((r["outcome"] != "survived" for r in rows if r["label"] == lab), None)
                              for lab in ("x1.05", "x1.2")}}
+
+
+def _outcome(claim, mutant_claim, mctx, base_prints, original_status) -> str:
+    for check, before in zip(claim.checks, base_prints):
+        result = check.run(mutant_claim, mctx)
+        if original_status == VERIFIED:
+            if result.status == FAIL:
+                return f"killed by '{check.name}'"
+        elif _fingerprint(result) != before:
+            return f"read by '{check.name}'"
+    return "survived"
+

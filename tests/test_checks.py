@@ -9,7 +9,7 @@ from checks.base import RunContext
 from checks.dynamics.sample import Sample
 from checks.exact import ExactComparison
 from checks.montecarlo import MonteCarloDensity, MonteCarloMean
-from checks.result import ERROR, FAIL, INCONCLUSIVE, PASS, REFUTED, compute_verdict
+from checks.result import ERROR, FAIL, INCONCLUSIVE, PASS, REFUTED, CheckResult, compute_verdict
 from checks.symbolic import SymbolicEquality
 from theory.model import Claim, Param, Regime
 
@@ -216,3 +216,28 @@ def test_a_not_equal_statement_counts_only_its_negation():
     counted = [m for m in out if m.required]
     assert [m.label for m in counted] == ["= for !="] and isinstance(counted[0].statement, sp.Equality)
     assert any(m.kind == "scale" and not m.required for m in out)
+
+
+def test_a_mutant_that_runs_too_long_is_set_aside_not_counted(monkeypatch):
+    """A mutated density that SymPy tries to integrate for minutes must not stall the run: past the limit the
+    mutant is reported as timed out and left out of the kill rate, and the next mutant runs."""
+    import time
+
+    import checks.mutation as mutation
+    from checks.base import FormulaCheck
+
+    class SlowOnMutants(FormulaCheck):
+        name, kind, form = "slow on mutants", "symbolic", "equality"
+
+        def _run(self, claim, ctx):
+            if claim.statement.rhs != a:
+                time.sleep(5)
+            return CheckResult(self.kind, self.name, PASS, "test", {})
+
+    monkeypatch.setattr(mutation, "MUTANT_SECONDS", 0.2)
+    check = SlowOnMutants()
+    claim = _claim(a, [check])
+    start = time.perf_counter()
+    out = mutation.run_mutants(claim, RunContext(), "verified")
+    assert time.perf_counter() - start < 4
+    assert out["tried"] == 0 and any("timed out" in r["outcome"] for r in out["rows"])
