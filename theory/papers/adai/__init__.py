@@ -13,6 +13,7 @@ PAPER = {
     "citation": "Z. Xie, X. Wang, H. Zhang, I. Sato, M. Sugiyama. Adaptive Inertia: Disentangling the Effects of "
                 "Adaptive Learning Rate and Momentum. arXiv:2006.15815.",
 }
-SECTIONS = ("sgd", "mapping", "theorem2_proof", "theorem2", "notation", "kramers", "algorithms", "adam",
-            "adaptive_escape", "inertia", "discussion", "convergence", "convergence_algorithm2", "convergence_lemma1",
-            "convergence_lemma2", "convergence_lemma3", "convergence_lemma4", "convergence_proof", "appendix_e")
+SECTIONS = ("sgd", "mapping", "theorem2_proof", "theorem2", "notation", "kramers", "kramers_ndim", "algorithms",
+            "adam", "adaptive_escape", "inertia", "discussion", "convergence", "convergence_algorithm2",
+            "convergence_lemma1", "convergence_lemma2", "convergence_lemma3", "convergence_lemma4", "convergence_proof",
+            "appendix_rows", "appendix_e", "escape_rows")

@@ -147,7 +147,8 @@ INT_52 = sp.Symbol(r"\int_a^c \hat{D}^{-1} e^{(L - L(s))/T} d\theta", positive=T
 INT_52A = sp.Symbol(r"\int_a^c \hat{D}_a^{-1} e^{(L - L(s))/T} d\theta", positive=True)
 REGIME_52 = Regime((Param(L_a, -1.0, 0.0), Param(L_b, 0.1, 1.0), P_s, Param(T_a, 0.05, 0.1, log=True),
                     Param(P_a, 0.1, 2.0, doc="set by the model"), Param(INT_52, 0.1, 2.0, doc="set by the model"),
-                    Param(INT_52A, 0.1, 2.0, doc="set by the model")), (S_IN,),
+                    Param(INT_52A, 0.1, 2.0, doc="set by the model"), Param(J, 0.5, 2.0, doc="set by the model")),
+                   (S_IN,),
                    "SDE (1) on a double well, temperature T_a on a -> s and T_b on s -> c (Ito, as (1) is written)")
 SYMBOLS_52 = {**ESYMBOLS, "J": "probability current", "L_a": "L(a)", "L_b": "L(b)", "T_a": "temperature on a -> s",
               "P(a)": "density at a", INT_52.name: "the integral of (52)", INT_52A.name: "the same with D at a"}
@@ -210,7 +211,8 @@ h2, h3, d2, d3 = sp.symbols("H_b2 H_b3 D_b2 D_b3", positive=True)
 y2, y3 = sp.symbols("theta_2 theta_3", real=True)
 TRANSVERSE = (Param(h2, 0.2, 2.0, log=True, doc="transverse curvature at b"), Param(h3, 0.2, 2.0, log=True),
               Param(d2, 0.01, 1.0, log=True, doc="transverse diffusion at b"), Param(d3, 0.01, 1.0, log=True))
-REGIME_61 = Regime((Param(J_1d, 0.1, 2.0), Param(gamma, 0.5, 50.0, log=True), Param(M, 0.05, 5.0, log=True),
+REGIME_61 = Regime((Param(J_1d, 0.1, 2.0), Param(FLUX_B, 0.1, 2.0, doc="set by the model"),
+                    Param(gamma, 0.5, 50.0, log=True), Param(M, 0.05, 5.0, log=True),
                     Param(PROD_B, 0.1, 10.0, doc="set by the model"), *TRANSVERSE),
                    (Sampling(sp.Abs(sp.log(gamma * M)) >= sp.log(2), "gamma M outside (1/2, 2), where the power of "
                                                                       "gamma M is resolved"),),
@@ -245,7 +247,10 @@ def transverse_integral(p: dict) -> float:
 
 
 def checks_61() -> list:
-    return [SymbolicEquality("(59) in 3-D, H_b and D_b diagonal, e the first axis: J_1d times the Gaussian integral "
+    return [SymbolicEquality("(59) in 2-D, H_b and D_b diagonal, e the first axis: J_1d times the Gaussian integral "
+                             "over the transverse axis", lambda c: J_1d * gauss(h2, d2, y2),
+                             lambda c: c.formula.subs({n_dim: 2, PROD_B: h2 / d2})),
+            SymbolicEquality("(59) in 3-D, H_b and D_b diagonal, e the first axis: J_1d times the Gaussian integral "
                              "over the two transverse axes", lambda c: J_1d * gauss(h2, d2, y2) * gauss(h3, d3, y3),
                              lambda c: c.formula.subs({n_dim: 3, PROD_B: h2 * h3 / (d2 * d3)})),
             ExactComparison("J_1d times the integral over S_b of the stationary transverse density of the linear SDE "
@@ -280,7 +285,8 @@ def eq61_corrected():
 k_a, k_b = sp.Symbol("k_a", positive=True), sp.Symbol("k_b", positive=True)
 T_red = sp.Symbol("T_2d", positive=True)
 D_a = sp.Symbol("D_a", positive=True)
-REGIME_63 = Regime((Param(P_a, 0.1, 2.0), Param(gamma, 0.5, 50.0, log=True), Param(M, 0.05, 5.0, log=True),
+REGIME_63 = Regime((Param(n_dim, 1, 6, doc="number of parameters"), Param(P_a, 0.1, 2.0),
+                    Param(gamma, 0.5, 50.0, log=True), Param(M, 0.05, 5.0, log=True),
                     Param(DET_A, 0.1, 10.0), Param(PROD_B, 0.1, 10.0), Param(Dhat_b, 0.01, 1.0, log=True),
                     Param(L_a, -1.0, 0.0), Param(L_b, 0.1, 1.0), P_s, Param(T_ae, 0.05, 0.5, log=True),
                     Param(T_be, 0.05, 0.5, log=True), em.P_Hbe,
