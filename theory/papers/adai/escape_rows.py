@@ -79,7 +79,7 @@ class PooledRateRatio(FormulaCheck):
     form = "confidence interval"
     fixed_setting = True
 
-    def __init__(self, name: str, ks=(2.5, 2.75, 3.0, 3.25, 3.5), repeats: int = 1500, deep_repeats: int = 4000,
+    def __init__(self, name: str, ks=(2.5, 2.75, 3.0, 3.25, 3.5), repeats: int = 3500, deep_repeats: int = 8000,
                  max_steps: int = 10 ** 6):
         self.name, self.ks, self.repeats, self.deep_repeats, self.max_steps = name, tuple(ks), repeats, deep_repeats, \
             max_steps
@@ -140,7 +140,7 @@ def caption_claim(statement) -> Claim:
     return Claim(statement=statement, regime=CAPTION_REGIME, symbols={r"\Gamma_{Adai} / \Gamma_{Momentum}": "escape "
                  "rate ratio, pooled (geometric mean) over Figure 5's k"},
                  dynamics=CAPTION_DYNAMICS, observable="escape rates (119) of Adai and Momentum",
-                 checks=[PooledRateRatio("App. E's experiment, 1500 escapes per optimizer and k (4000 with --deep): "
+                 checks=[PooledRateRatio("App. E's experiment, 3500 escapes per optimizer and k (8000 with --deep): "
                                          "pooled escape-rate ratio Adai/Momentum")])
 
 

@@ -295,14 +295,49 @@ REGIME_63 = Regime((Param(n_dim, 1, 6, doc="number of parameters"), Param(P_a, 0
                     Param(k_a, 0.5, 1.0, doc="transverse curvature at a (2-D valley)"),
                     Param(k_b, 2.0, 8.0, doc="transverse curvature at b (2-D valley)"),
                     Param(T_red, 0.002, 0.125, log=True, doc="temperature of the 2-D valley (ladder variable)")),
-                   (S_IN,), "Kramers escape of (7) from valley a past the saddle b in n dimensions")
+                   (S_IN, Sampling(sp.Abs(sp.log(gamma * M)) >= sp.log(2), "gamma M outside (1/2, 2), where the "
+                                                                              "power of gamma M is resolved")),
+                   "Kramers escape of (7) from valley a past the saddle b in n dimensions")
 
 
-def tau_63_from_pieces() -> sp.Expr:
-    """(62): (41) over (61), both as printed, J_1d from (52) with (56)'s saddle integral."""
+def tau_63_from_pieces(population, flux) -> sp.Expr:
+    """(62): the population (41) over the flux (61), J_1d from (52) with (56)'s saddle integral."""
     saddle = kr.eq56().formula.subs(T_b, T_be)
     j1d = eq52().formula.subs(INT_52, saddle / Dhat_b).subs(T_a, T_ae)
-    return kr.eq41().formula / eq61().formula.subs(J_1d, j1d)
+    return population().formula / flux().formula.subs(J_1d, j1d)
+
+
+def smoluchowski_1d(c) -> sp.Expr:
+    """The statement in 1-D on the cosine valley (H_be = -H_ae, isotropic noise D_a, T = D_a/(gamma M) at a and b)
+    with D-hat at its Smoluchowski limit D_a/(gamma M)^2 (adai.eq42.corrected)."""
+    T = D_a / (gamma * M)
+    return c.formula.subs({n_dim: 1, DET_A: H_ae / D_a, PROD_B: 1, Dhat_b: dhat_smoluchowski().subs(D, D_a),
+                           T_ae: T, T_be: T, H_be: -H_ae})
+
+
+@lru_cache(maxsize=256)
+def smoluchowski_tau(H_a: float, barrier: float, gm: float, D_: float) -> float:
+    """One-exit mean escape time of (7)'s Smoluchowski limit gamma M dtheta = -L' dt + (2 D)^(1/2) dW on the cosine
+    valley of curvature H_a and barrier DeltaL (exact quadrature, escape_models)."""
+    val = em.cosine_valley(H_a, barrier)
+    r, a, c = val.ends
+    return val.exits * em.mean_exit_time(lambda x: -val.grad(x) / gm, lambda x: np.full_like(x, D_ / gm ** 2), r, a, c)
+
+
+def checks_63(population, flux, label) -> list:
+    return [SymbolicEquality(f"(62): (41) over (61), {label}, J_1d from (52) with (56)",
+                             lambda c: tau_63_from_pieces(population, flux), lambda c: c.formula),
+            ExactOrder("2-D valley, transverse curvature k_a at a and k_b at b, over the same valley in 1-D: exact "
+                       "mean escape times of the averaged (fast transverse) SDE (1), T -> 0 (DeltaL/T = 8 ... 128)",
+                       lambda p: averaged_ratio(p["k_a"], p["k_b"], p["T_2d"]), small=T_red, order=1.0,
+                       rungs=5, factor=2.0, n_points=2, start=lambda p: {**p, "T_2d": 0.125},
+                       formula=transverse_ratio),
+            ExactOrder("n = 1, cosine valley: exact mean escape time of (7)'s Smoluchowski limit (D-hat -> D/(gamma "
+                       "M)^2), T = D/(gamma M) -> 0 (DeltaL/T = 8 ... 128)",
+                       lambda p: smoluchowski_tau(p["H_ae"], p["L_b"] - p["L_a"], p["gamma"] * p["M"], p["D_a"]),
+                       small=D_a, order=1.0, rungs=5, factor=2.0, n_points=2,
+                       start=lambda p: {**p, "D_a": p["gamma"] * p["M"] * (p["L_b"] - p["L_a"]) / 8},
+                       formula=smoluchowski_1d)]
 
 
 def transverse_ratio(c) -> sp.Expr:
@@ -332,6 +367,11 @@ def averaged_ratio(k_a_: float, k_b_: float, T: float) -> float:
     return tau(True) / tau(False)
 
 
+SYMBOLS_63 = {**ESYMBOLS, PROD_B.name: "product over the transverse eigen-directions at b",
+              "k_a": "transverse curvature at a", "k_b": "at b", "T_2d": "temperature of the 2-D valley",
+              "D_a": "diffusion of the model valley", "H_ae": "curvature of the model valley at a"}
+
+
 @claim("adai.eq41.ndim", "Eqs. (37)-(41), (62)-(63), App. A.3", "n-dimensional escape time: population (41) over the "
        "flux (61)", uses=["adai.eq41", "adai.eq61", "adai.eq52", "adai.eq56"])
 def eq41_ndim():
@@ -340,17 +380,23 @@ def eq41_ndim():
              / (sp.exp((L_a - L_s) / T_ae) * P_a * (2 * sp.pi * gamma * M) ** ((n_dim - 1) / 2) / sp.sqrt(PROD_B)))
     return Claim(
         statement=sp.Eq(tau, tau63), regime=REGIME_63,
-        symbols={**ESYMBOLS, PROD_B.name: "product over the transverse eigen-directions at b", "k_a": "transverse "
-                 "curvature at a", "k_b": "at b", "T_2d": "temperature of the 2-D valley", "D_a": "its diffusion"},
+        symbols=SYMBOLS_63,
         dynamics="SDE (1)/(7) near valley a in n dimensions (Assumptions 1-3)", observable="mean escape time",
         notes=["The powers of 2 pi gamma M leave (2 pi gamma M)^(1/2) for every n: the n-dependent factor is the ratio "
                "of transverse determinants, (prod_(i != e) D_bi^-1 H_bi / prod_(i != e) D_ai^-1 H_ai)^(1/2), which "
-               "the 2-D check tests against the dynamics. The n-independent prefactor is Theorem 3's (adai.thm3). "
-               "Under Eq. (3) (D proportional to H) every D_i^-1 H_i is 2B/eta and the factor is 1."],
-        checks=[SymbolicEquality("(62): (41) over (61), both as printed, J_1d from (52) with (56)",
-                                 lambda c: tau_63_from_pieces(), lambda c: c.formula),
-                ExactOrder("2-D valley, transverse curvature k_a at a and k_b at b, over the same valley in 1-D: exact "
-                           "mean escape times of the averaged (fast transverse) SDE (1), T -> 0 (DeltaL/T = 8 ... 128)",
-                           lambda p: averaged_ratio(p["k_a"], p["k_b"], p["T_2d"]), small=T_red, order=1.0,
-                           rungs=5, factor=2.0, n_points=2, start=lambda p: {**p, "T_2d": 0.125},
-                           formula=transverse_ratio)])
+               "the 2-D check tests against the dynamics; the n-independent rest is tested in 1-D against (7)'s "
+               "Smoluchowski limit. Under Eq. (3) (D proportional to H) every D_i^-1 H_i is 2B/eta and the factor "
+               "is 1."],
+        checks=checks_63(kr.eq41, eq61, "both as printed"))
+
+
+@claim("adai.eq41.ndim.corrected", "Eqs. (62)-(63), corrected", "n-dimensional escape time with (2 pi/(gamma M)) "
+       "in the population and the flux", corrects="adai.eq41.ndim", uses=["adai.eq41.corrected", "adai.eq61.corrected"])
+def eq41_ndim_corrected():
+    tau63 = (P_a * (2 * sp.pi / (gamma * M)) ** (n_dim / 2) / sp.sqrt(DET_A)
+             * (Dhat_b ** -1 * sp.exp((L_b - L_s) / T_be) * sp.sqrt(2 * sp.pi * T_be / sp.Abs(H_be)))
+             / (sp.exp((L_a - L_s) / T_ae) * P_a * (2 * sp.pi / (gamma * M)) ** ((n_dim - 1) / 2) / sp.sqrt(PROD_B)))
+    return Claim(
+        statement=sp.Eq(tau, tau63), regime=REGIME_63, symbols=SYMBOLS_63,
+        dynamics="SDE (1)/(7) near valley a in n dimensions (Assumptions 1-3)", observable="mean escape time",
+        checks=checks_63(kr.eq41_corrected, eq61_corrected, "both corrected"))
