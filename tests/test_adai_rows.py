@@ -73,3 +73,8 @@ def test_simulations_have_the_declared_shapes():
     assert ar.logistic_fim_simulate(point, 50, rng).values.shape == (50, 2)
     assert ar.squares_fim_simulate(point, 50, rng).values.shape == (50, 2)
     assert ar.toy_simulate(point, 50, rng).values.shape == (50, 4)
+
+
+def test_adai_stationary_variance_tends_to_eta_sigma_over_2h():
+    p = {"eta": 1e-3, "g": 3.0, "H": 0.3, r"\sigma_g^2": 1.5}
+    assert ar.adai_stationary_variance(p) == pytest.approx(1e-3 * 1.5 / (2 * 0.3), rel=1e-3)

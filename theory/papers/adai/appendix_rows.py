@@ -210,10 +210,12 @@ def fig6_toy_corrected():
 # --- Sec. 5 and App. A.5: Adai's mass and damping -------------------------------------------------------------------
 g_ = sp.Symbol("g", positive=True)          # (1 - beta1)/eta, held fixed as eta -> 0
 t_ = sp.Symbol("t", positive=True)
+var_g = sp.Symbol(r"\sigma_g^2", positive=True)   # variance of the gradient noise per step (D = eta sigma_g^2 / 2)
 FP_REGIME = Regime((Param(eta, 0.002, 0.02, log=True, doc="learning rate (ladder variable)"),
                     Param(g_, 2.0, 5.0, doc="(1 - beta1)/eta"), Param(H, 0.1, 0.4, doc="curvature"),
                     Param(t_, 1.0, 3.0, doc="time eta x iterations"),
-                    Param(beta1, 0.5, 0.99, doc="Adai's inertia (the ladder sets it to 1 - g eta)")), (),
+                    Param(beta1, 0.5, 0.99, doc="Adai's inertia (the ladder sets it to 1 - g eta)"),
+                    Param(var_g, 0.5, 2.0, doc="gradient-noise variance")), (),
                    "Adai's update with a frozen inertia beta1 = 1 - g eta per coordinate, on L = H theta^2/2")
 
 
@@ -233,6 +235,23 @@ def adai_mean(p: dict) -> float:
         m = b1 * m + (1 - b1) * p["H"] * th
         th -= p["eta"] * m
     return th
+
+
+def stationary_of_7(mass, damping) -> sp.Expr:
+    """Stationary variance D/(gamma M H) of theta under (7) on L = H theta^2/2, D = eta sigma_g^2/2 (Eq. (3)'s D =
+    eta C/2), the diffusion term of (8) with the given mass and damping."""
+    return eta * var_g / 2 / (damping * mass * H)
+
+
+def adai_stationary_variance(p: dict) -> float:
+    """Exact stationary variance of theta for Adai's update with beta1 frozen and noisy gradients H theta_t + xi_t,
+    Var xi = sigma_g^2 (discrete Lyapunov equation of the state (theta_t, m_(t-1)))."""
+    from scipy.linalg import solve_discrete_lyapunov
+
+    b1, e, h = 1 - p["g"] * p["eta"], p["eta"], p["H"]
+    A = np.array([[1 - e * (1 - b1) * h, -e * b1], [(1 - b1) * h, b1]])
+    b = np.array([-e * (1 - b1), 1 - b1])
+    return float(solve_discrete_lyapunov(A, p[var_g.name] * np.outer(b, b))[0, 0])
 
 
 def eq5_solution() -> sp.Matrix:
@@ -258,4 +277,9 @@ def sec5_fp():
                 ExactOrder("mean of Adai's iterates against (7)'s mean with the stated M and gamma, beta1 = 1 - g eta, "
                            "eta -> 0 at fixed time", adai_mean, small=eta, order=1.0, rungs=5, factor=2.0, n_points=2,
                            start=lambda p: {**p, "eta": 0.02, "t": 0.02 * round(p["t"] / 0.02)},
-                           formula=lambda c: ode_solution(*c.formula).subs(beta1, 1 - g_ * eta))])
+                           formula=lambda c: ode_solution(*c.formula).subs(beta1, 1 - g_ * eta)),
+                ExactOrder("stationary variance of Adai's iterates with gradient noise (discrete Lyapunov) against the "
+                           "stationary variance of (8) with the stated M and gamma, beta1 = 1 - g eta, eta -> 0",
+                           adai_stationary_variance, small=eta, order=1.0, rungs=5, factor=2.0, n_points=2,
+                           start=lambda p: {**p, "eta": 0.02},
+                           formula=lambda c: stationary_of_7(*c.formula).subs(beta1, 1 - g_ * eta))])
