@@ -78,3 +78,9 @@ def test_simulations_have_the_declared_shapes():
 def test_adai_stationary_variance_tends_to_eta_sigma_over_2h():
     p = {"eta": 1e-3, "g": 3.0, "H": 0.3, r"\sigma_g^2": 1.5}
     assert ar.adai_stationary_variance(p) == pytest.approx(1e-3 * 1.5 / (2 * 0.3), rel=1e-3)
+
+
+def test_right_model_left_equals_the_effective_diffusion_integral():
+    left, with_d, with_dhat = kn.right_model(2.0, 10.0, 0.5)
+    assert left == pytest.approx(-with_dhat, rel=2e-3)
+    assert with_dhat == pytest.approx(4.0 * with_d, rel=1e-12)

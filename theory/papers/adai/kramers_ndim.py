@@ -130,7 +130,7 @@ def eq45():
     return Claim(statement=sp.Eq(LHS_45, J / D * BOLTZ), regime=REGIME_45, symbols=SMOL_SYMBOLS,
                  dynamics="SDE (1) (T = D) and SDE (7)'s Smoluchowski limit (T = D/(gamma M))",
                  observable="the current J along the escape path",
-                 notes=["(45) carries D^-1 where (44) has D-hat (and (52) D-hat^-1 again), and the sign of (43)-(44)."],
+                 notes=["Against (44) as printed, (45) has D^-1 where (44) has D-hat; the sign is that of (43)-(44)."],
                  checks=checks_45())
 
 
@@ -140,6 +140,64 @@ def eq45_corrected():
     return Claim(statement=sp.Eq(LHS_45, -J / DHAT * BOLTZ), regime=REGIME_45, symbols=SMOL_SYMBOLS,
                  dynamics="SDE (1) (T = D) and SDE (7)'s Smoluchowski limit (T = D/(gamma M))",
                  observable="the current J along the escape path", checks=checks_45())
+
+
+# --- (51): the right side of the integrated (45) ---------------------------------------------------------------------
+RIGHT = sp.Symbol("Right", real=True)
+INT_51 = sp.Symbol(r"\int_a^c D^{-1} e^{(L - L(s))/T} d\theta", positive=True)
+INT_51H = sp.Symbol(r"\int_a^c \hat{D}^{-1} e^{(L - L(s))/T} d\theta", positive=True)
+RATIO_T = sp.Symbol(r"\Delta L / T", positive=True)
+REGIME_51 = Regime((Param(gamma, 0.5, 5.0, log=True), Param(M, 0.2, 2.0, log=True), Param(RATIO_T, 8.0, 16.0),
+                    Param(J, 0.5, 2.0, doc="set by the model"), Param(INT_51, 0.1, 2.0, doc="set by the model"),
+                    Param(INT_51H, 0.1, 2.0, doc="set by the model"), P_s,
+                    Param(RIGHT, -2.0, -0.1, doc="the statement's left side")),
+                   (S_IN, Sampling(sp.Abs(sp.log(gamma * M)) >= sp.log(2), "gamma M outside (1/2, 2)")),
+                   "(7)'s Smoluchowski limit on a double well (barrier 1), isothermal T = D/(gamma M)")
+
+
+@lru_cache(maxsize=64)
+def right_model(gm: float, ratio: float, s_: float) -> tuple[float, float, float]:
+    """(7)'s Smoluchowski limit gamma M dX = -L' dt + (2D)^(1/2) dW on the double well of barrier 1 at T = D/(gamma M)
+    = 1/ratio, with the stationary density carrying J = 1: (Left = int_a^c d/dtheta[e^((L - L(s))/T) P] = -e^((L(a) -
+    L(s))/T) P(a) (P(c) = 0), int_a^c D^-1 e^((L - L(s))/T), the same with D-hat = D/(gamma M)^2)."""
+    val = em.double_well(8.0, 1.0, s_)
+    r, a, c = val.ends
+    T = 1.0 / ratio
+    D_ = gm * T
+    log_pa = em.flux_density(lambda x: -val.grad(x) / gm, lambda x: np.full_like(x, D_ / gm ** 2), r, c, [(a, 0)])[0]
+    x = np.linspace(a, c, 80_001)
+    boltz = np.exp((val.loss(x) - s_) / T)
+    left = -math.exp(-s_ / T + log_pa)
+    integral = float(np.trapezoid(boltz, x))
+    return left, integral / D_, integral * gm ** 2 / D_
+
+
+def checks_51() -> list:
+    return [ExactComparison("the statement's Right against Left of the same stationary density (46) (J = 1): the "
+                            "flux-carrying density of (7)'s Smoluchowski limit", lambda p: [right_model(
+                                p["gamma"] * p["M"], p[RATIO_T.name], p["s"])[0]],
+                            lambda p, f: [f(**{**p, "J": 1.0, **dict(zip((INT_51.name, INT_51H.name), right_model(
+                                p["gamma"] * p["M"], p[RATIO_T.name], p["s"])[1:]))})], n_points=3, rtol=2e-3)]
+
+
+@claim("adai.eq51", "Eq. (51), App. A.3", "Right = -J int_a^c D^-1 exp((L - L(s))/T) dtheta", uses=["adai.eq45"])
+def eq51():
+    return Claim(statement=sp.Eq(RIGHT, -J * INT_51), regime=REGIME_51,
+                 symbols={**SMOL_SYMBOLS, "Right": "(46)'s integral written with (45)'s right side",
+                          RATIO_T.name: "barrier over temperature"},
+                 dynamics="SDE (7)'s Smoluchowski limit, isothermal", observable="the integral (51)",
+                 notes=["(51)'s -J agrees with the probability current (adai.eq45.corrected); its D^-1 is (45)'s."],
+                 checks=checks_51())
+
+
+@claim("adai.eq51.corrected", "Eq. (51), corrected", "Right = -J int_a^c D-hat^-1 exp((L - L(s))/T) dtheta",
+       corrects="adai.eq51", uses=["adai.eq45.corrected"])
+def eq51_corrected():
+    return Claim(statement=sp.Eq(RIGHT, -J * INT_51H), regime=REGIME_51,
+                 symbols={**SMOL_SYMBOLS, "Right": "(46)'s integral written with (45)'s right side",
+                          RATIO_T.name: "barrier over temperature"},
+                 dynamics="SDE (7)'s Smoluchowski limit, isothermal", observable="the integral (51)",
+                 checks=checks_51())
 
 
 # --- (51)-(52): the current out of valley a ---------------------------------------------------------------------------
@@ -189,8 +247,8 @@ def eq52():
         statement=sp.Eq(J, sp.exp((L_a - L_s) / T_a) * P_a / INT_52), regime=REGIME_52, symbols=SYMBOLS_52,
         dynamics="SDE (1) with Eq. (3)'s temperature T_a on a -> s and T_b on s -> c (Ito)",
         observable="the stationary current J out of valley a",
-        notes=["(51) has D^-1 in the integral and (52) D-hat^-1; for SGD (D-hat = D) they agree. With Ito noise D P "
-               "is continuous where the temperature changes (adai.eq50), so the integral takes D at a throughout."],
+        notes=["(51)'s D^-1 is adai.eq51. With Ito noise D P is continuous where the temperature changes "
+               "(adai.eq50), so the integral takes D at a throughout (adai.eq52.corrected)."],
         checks=checks_52())
 
 
