@@ -7,13 +7,13 @@ import pytest
 import sympy as sp
 
 from checks.base import RunContext
-from checks.result import FAIL, PASS
+from checks.result import FAIL, INCONCLUSIVE, PASS
 from theory import Claim, Regime
 from theory.papers.diagrams import appendix_c as ac
-from theory.papers.diagrams import cor2, cor5
+from theory.papers.diagrams import cor2, cor5, rebuttal
 from theory.papers.diagrams import enumerator as en
 from theory.papers.diagrams import models as m
-from theory.papers.diagrams.kinds import RelationHolds, RemainderOrder
+from theory.papers.diagrams.kinds import RelationHolds, RelationHoldsMC, RemainderOrder
 from theory.papers.diagrams.notation import (
     CH,
     Hf,
@@ -122,6 +122,29 @@ def test_relation_holds_and_its_self_test():
     bad = RelationHolds("a = 2", lambda c: {a: 3}).run(
         Claim(statement=sp.Eq(a, 2, evaluate=False), id="diagrams.test3", regime=Regime(())), RunContext())
     assert bad.status == FAIL
+
+
+def test_relation_holds_mc_passes_fails_and_stays_inconclusive_when_unresolved():
+    a = sp.Symbol("a")
+    stmt = Claim(statement=sp.StrictLessThan(a, 0), id="diagrams.test4", regime=Regime(()))
+
+    def run(mean):
+        sim = lambda n, rng: {a: mean + rng.standard_normal(n)}       # noqa: E731  (se = 1/sqrt(n))
+        return RelationHoldsMC("a < 0", sim, n_paths=10_000).run(stmt, RunContext())
+
+    assert run(-0.2).status == PASS            # 20 se below 0
+    assert run(0.2).status == FAIL             # 20 se above 0: a false "< 0" is refuted
+    assert run(0.01).status == INCONCLUSIVE    # 1 se: neither
+    nan = RelationHoldsMC("a < 0", lambda n, rng: {a: np.r_[np.full(n - 5, -1.0), [np.nan] * 5]}, 100)
+    res = nan.run(stmt, RunContext())
+    assert res.details["diverged_fraction"] == 0.05 and res.details["values"]["a"]["paths"] == 95
+
+
+def test_c_flat_counterexample_is_along_plus_c_grad_h_and_sigma_corrects_it():
+    lead, cj, sj = rebuttal.c_flat_terms(rebuttal.C_FLAT_MC)
+    eps = rebuttal.EPS
+    assert lead == [-eps / 4, 0] and cj == [-2 * eps, 0]          # displacement and C grad H point the same way
+    assert sum(x * y for x, y in zip(lead, cj)) > 0 > sum(x * y for x, y in zip(lead, sj))
 
 
 # ------------------------------------------------------------------------------ App. C.6 numbers

@@ -6,11 +6,14 @@
   error, so no comparison is counted; wrong formulas (x1.5, x0.5) must fail on the same ladder.
 - ``RelationHolds``: a relation (an order, a sign, an inequality, a count) evaluated with values computed
   from the model; its self-test is that the reversed relation (or the formula x1.5) is rejected.
+- ``RelationHoldsMC``: the same with values that are means of simulated per-path observables: the relation must hold
+  (or fail) over the whole family-wise confidence box (mean +- Z_CRIT se); one comparison is counted per mean.
 - ``series_check``: the statement's Taylor coefficients through its claimed order against the exact series
   (a SymbolicEquality with evidence "model" when the series is the exact expectation of the process).
 """
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from typing import Any
 
@@ -20,7 +23,8 @@ import sympy as sp
 from checks import SymbolicEquality
 from checks.base import FormulaCheck, RunContext, Undecidable
 from checks.montecarlo import with_power
-from checks.result import FAIL, CheckResult
+from checks.result import FAIL, INCONCLUSIVE, CheckResult
+from checks.stats import Z_CRIT, mean_estimate
 
 from .notation import eta, remainder_spec, taylor
 
@@ -174,4 +178,56 @@ class RelationHolds(FormulaCheck):
         method = "the statement evaluated with values computed from the model"
         if not holds:
             return CheckResult(self.kind, self.name, FAIL, method, details, {"values": shown, "relation": str(rel)})
+        return with_power(self.kind, self.name, method, details)
+
+
+class RelationHoldsMC(RelationHolds):
+    """simulate(n_paths, rng) -> {symbol: per-path values (n_paths,)}, NaN on diverged paths (reported, dropped).
+    The relation is evaluated at every corner of the box mean +- Z_CRIT se: true at all corners passes, false at
+    all fails, anything else is inconclusive (the effect is not resolved)."""
+
+    kind = "montecarlo"
+
+    def __init__(self, name: str, simulate: Callable, n_paths: int, evidence: str = "model"):
+        super().__init__(name, lambda c: {}, evidence=evidence, kind="montecarlo")
+        self.simulate, self.n_paths = simulate, n_paths
+
+    def _corners(self, stmt, box):
+        for combo in itertools.product(*[[(k, lo), (k, hi)] for k, (lo, hi) in box.items()]):
+            vals = {k: sp.Float(v, 30) for k, v in combo}
+            yield type(stmt)(sp.sympify(stmt.lhs).xreplace(vals), sp.sympify(stmt.rhs).xreplace(vals), evaluate=False)
+
+    def _run(self, claim, ctx: RunContext) -> CheckResult:
+        stmt = claim.statement
+        if not isinstance(stmt, sp.Rel):
+            raise Undecidable("the statement is not a relation", "relation")
+        rng = np.random.default_rng(ctx.seed_sequence(claim.id, self.name))
+        samples = self.cached(ctx, claim, "simulate", self.simulate, (self.n_paths,), rng)
+        box, shown, diverged = {}, {}, 0.0
+        for k, v in samples.items():
+            v = np.asarray(v, dtype=float)
+            bad = ~np.isfinite(v)
+            diverged = max(diverged, float(bad.mean()))
+            est = mean_estimate(v[~bad])
+            mean, se = float(est.mean[0]), float(est.se[0])
+            box[k] = (mean - Z_CRIT * se, mean + Z_CRIT * se)
+            shown[str(k)] = {"mean": mean, "se": se, "paths": est.n, "interval": list(box[k])}
+        ctx.counter.add(len(box))
+        truths = [self._truth(r) for r in self._corners(stmt, box)]
+        rev = {sp.StrictLessThan: sp.GreaterThan, sp.LessThan: sp.StrictGreaterThan,
+               sp.StrictGreaterThan: sp.LessThan, sp.GreaterThan: sp.StrictLessThan}
+        self_test = []
+        if type(stmt) in rev:
+            flipped = rev[type(stmt)](stmt.lhs, stmt.rhs, evaluate=False)
+            self_test.append({"perturbation": "relation reversed",
+                              "rejected": not any(self._truth(r) for r in self._corners(flipped, box))})
+        details = {"values": shown, "z": Z_CRIT, "diverged_fraction": diverged, "self_test": self_test,
+                   "relation": str(stmt)}
+        method = (f"the statement evaluated over the family-wise confidence box (mean +- {Z_CRIT:.2f} se) of "
+                  f"simulated means ({self.n_paths} paths)")
+        if not any(truths):
+            return CheckResult(self.kind, self.name, FAIL, method, details, {"values": shown})
+        if not all(truths):
+            return CheckResult(self.kind, self.name, INCONCLUSIVE, method, details,
+                               reason="the relation changes truth value inside the confidence box (not resolved)")
         return with_power(self.kind, self.name, method, details)

@@ -13,35 +13,160 @@ import sympy as sp
 
 from checks import NotCheckable, SymbolicEquality
 from theory import Claim, Param, Regime, claim
-from theory.series import expected_after, expected_after_epochs, landscape
+from theory.series import expected_after, expected_after_epochs, landscape, stationary_expectation
 
+from . import cor1
 from . import models as m
 from .appendix_c import LOSS2, a2, b2, expect_xy, x1, y1
 from .intro import EX1, L_S, sj_rvalue
-from .kinds import RelationHolds, RemainderOrder, series_check
+from .kinds import RelationHolds, RelationHoldsMC, RemainderOrder, series_check
 from .notation import IN_WORDS, Bs, Hf, Jf, LittleO, N, Sf, T, TensorSum, eta, in_eigenbasis, lam, mu, nu
+from .simulate import stationary_average
 
 # --- "C-flat minima" --------------------------------------------------------------------------------------------
 D_CJ = sp.Symbol(r"\Delta\cdot(C\nabla H)")
+
+
+def one_d_values(c):
+    lead = sp.expand(m.gen_stationary(2, "displacement")).coeff(eta, 1)
+    pts = [{m.H: h, m.J: j, m.sig: s_, m.kap: k, m.Q: q} for h, j, s_, k, q in
+           itertools.product((0.5, 2.0), (-1.0, 0.7), (0.5, 1.3), (-0.5, 0.5), (-1.0, 1.0))]
+    return {D_CJ: max(float((lead * m.sig ** 2 * m.J).subs(p)) for p in pts)}
+
+
+ONE_D = RelationHolds("exact stationary expansion on the generic 1-D model (32 models, worst case)", one_d_values)
+C_FLAT_DYNAMICS = "E = B = 1 SGD near a non-degenerate minimum, T >> 1/(eta H)"
+D_SJ = sp.Symbol(r"\Delta\cdot(\Sigma\nabla H)")
+
+# 2-D quadratic-plus-cubic minima in their eigenbasis, H = diag(h1, h2), J_111 = EPS, J_122 = -k EPS, x = +-1 noise
+# on each coordinate (C = I). EPS keeps the barrier ~18 temperatures high at eta = 0.1, so no path escapes.
+u2, v2, xa, xb = sp.symbols("u v x_u x_v")
+EPS = sp.Rational(3, 10)
+
+
+def c_flat_loss(h1, h2, k):
+    return h1 * u2 ** 2 / 2 + h2 * v2 ** 2 / 2 + EPS * (u2 ** 3 / 6 - k * u2 * v2 ** 2 / 2) + xa * u2 + xb * v2
+
+
+C_FLAT_MODELS = {"isotropic": [(1, 1, 3), (2, 2, -1), (sp.Rational(1, 2), sp.Rational(1, 2), 3)],
+                 "anisotropic": [(sp.Rational(1, 2), 2, 3), (2, sp.Rational(1, 2), 3), (sp.Rational(1, 2), 2, -1)]}
+C_FLAT_MC = (sp.Rational(1, 2), 2, 3)      # the anisotropic model where the leading displacement is along +C grad H
+
+
+@cache
+def c_flat_terms(model):
+    """(leading eta-coefficient of the stationary displacement, C grad H, Sigma grad H) on one 2-D model, with
+    Sigma solving H Sigma + Sigma H = C (SGD's stationary covariance over eta at leading order)."""
+    if model == "full":
+        loss, data, params = cor1.LOSS2, cor1.DATA2, [cor1.a2, cor1.b2]
+    else:
+        loss, data, params = c_flat_loss(*model), {xa: m.PM1, xb: m.PM1}, [u2, v2]
+    st = landscape(loss, data, params, {p: 0 for p in params})
+    disp = stationary_expectation(loss, data, 1, params=params, minimum=[0, 0], observable="displacement")
+    lead = [sp.expand(d).coeff(eta, 1) for d in disp]
+    H, C, J = st["H"], st["C"], st["J"]
+    S = sp.Matrix(2, 2, sp.symbols("s0:4"))
+    Sig = S.subs(sp.solve(list(H * S + S * H - C), list(S), dict=True)[0])
+    cj = [sum(C[i, j] * J[i, j, k] for i in range(2) for j in range(2)) for k in range(2)]
+    sj = [sum(Sig[i, j] * J[i, j, k] for i in range(2) for j in range(2)) for k in range(2)]
+    return lead, cj, sj
+
+
+def worst_dot(models, which):
+    def values(c):
+        out = []
+        for mdl in models:
+            lead, cj, sj = c_flat_terms(mdl)
+            out.append(float(sum(a * b for a, b in zip(lead, cj if which == "C" else sj))))
+        return {D_CJ if which == "C" else D_SJ: max(out)}
+    return values
+
+
+def c_flat_sim(which, eta0=0.1, steps=4000, burn=400):
+    """Per path: the time-averaged displacement of SGD on C_FLAT_MC, dotted with C grad H (or Sigma grad H)."""
+    h1, h2, k = (float(v) for v in C_FLAT_MC)
+    e = float(EPS)
+
+    def grad(th, xx):
+        a, b = th[..., 0], th[..., 1]
+        return np.stack([h1 * a + e * (a * a - k * b * b) / 2 + xx[..., 0], h2 * b - e * k * a * b + xx[..., 1]],
+                        axis=-1)
+
+    def simulate(n_paths, rng):
+        sample = lambda r, shape: r.choice(np.array([1.0, -1.0]), size=shape + (2,))    # noqa: E731
+        avg = stationary_average(grad, sample, 2, (eta0,), n_paths, rng, steps, burn, lambda t: t)[0]
+        _, cj, sj = c_flat_terms(C_FLAT_MC)
+        w = np.array([float(t) for t in (cj if which == "C" else sj)])
+        return {D_CJ if which == "C" else D_SJ: avg @ w}
+    return simulate
 
 
 @claim("diagrams.remark.c-flat", "Rebuttal ('C-flat minima'); Sec. 2.2 ('the displacement is proportional to "
        "-C grad H')", "SGD moves toward minima that are flat with respect to C: its displacement is along -C grad H",
        uses=["diagrams.cor1.corrected"])
 def c_flat():
-    def values(c):
-        lead = sp.expand(m.gen_stationary(2, "displacement")).coeff(eta, 1)
-        pts = [{m.H: h, m.J: j, m.sig: s_, m.kap: k, m.Q: q} for h, j, s_, k, q in
-               itertools.product((0.5, 2.0), (-1.0, 0.7), (0.5, 1.3), (-0.5, 0.5), (-1.0, 1.0))]
-        return {D_CJ: max(float((lead * m.sig ** 2 * m.J).subs(p)) for p in pts)}
-
     return Claim(statement=sp.StrictLessThan(D_CJ, 0), regime=Regime(()),
-                 symbols={"Delta . (C grad H)": "leading eta-coefficient of SGD's stationary displacement times C J "
-                                                "(1-D), worst case over 32 models"},
-                 dynamics="E = B = 1 SGD near a non-degenerate minimum, T >> 1/(eta H)",
+                 symbols={"Delta . (C grad H)": "leading eta-coefficient of SGD's stationary displacement dotted "
+                                                "with C J, worst case over the models"},
+                 dynamics=C_FLAT_DYNAMICS,
+                 notes=["Two readings: in 1-D or with isotropic H (diagrams.remark.c-flat.isotropic) and at any "
+                        "non-degenerate minimum in n dimensions (diagrams.remark.c-flat.general), the setting of "
+                        "Cor. 1 it is drawn from. The check shared by both is the 1-D one."],
+                 checks=[ONE_D])
+
+
+@claim("diagrams.remark.c-flat.isotropic", "Rebuttal ('C-flat minima'), reading: 1-D or isotropic H",
+       "In 1-D or with isotropic H the displacement is along -C grad H", reading_of="diagrams.remark.c-flat",
+       uses=["diagrams.cor1.corrected"], reading="H = h I (or n = 1): Delta . (C grad H) < 0")
+def c_flat_isotropic():
+    return Claim(statement=sp.StrictLessThan(D_CJ, 0), regime=Regime(()),
+                 symbols={"Delta . (C grad H)": "leading eta-coefficient of SGD's stationary displacement dotted "
+                                                "with C J, worst case over the models"},
+                 dynamics=C_FLAT_DYNAMICS,
                  notes=["1-D (or isotropic): -eta C J/(4 H^2), anti-aligned with C grad H at every model. The printed "
                         "Cor. 1 has the right direction but the wrong order (diagrams.cor1)."],
-                 checks=[RelationHolds("exact stationary expansion on the generic 1-D model", values)])
+                 checks=[ONE_D, RelationHolds("exact stationary expansion on 2-D models with H = h I",
+                                              worst_dot(C_FLAT_MODELS["isotropic"], "C"))])
+
+
+@claim("diagrams.remark.c-flat.general", "Rebuttal ('C-flat minima'), reading: any non-degenerate minimum",
+       "At any non-degenerate minimum the displacement is along -C grad H", reading_of="diagrams.remark.c-flat",
+       proof_reading=True, uses=["diagrams.cor1.corrected"],
+       reading="n dimensions, any H > 0 (Sec. 2.2 draws it from Cor. 1, stated in n dimensions)")
+def c_flat_general():
+    return Claim(statement=sp.StrictLessThan(D_CJ, 0), regime=Regime(()),
+                 symbols={"Delta . (C grad H)": "SGD's stationary displacement dotted with C J: its leading "
+                                                "eta-coefficient (exact) or its value at eta = 0.1 (Monte Carlo)"},
+                 dynamics=C_FLAT_DYNAMICS,
+                 notes=["With H = diag(1/2, 2), J_111 = 0.3, J_122 = -0.9 and C = I the displacement is -0.075 eta "
+                        "e_1 while C grad H = -0.6 e_1: SGD moves along +C grad H. Cor. 1 weights C_mn J_mnl by "
+                        "1/(H_mm + H_nn), so the direction is -Sigma grad H with H Sigma + Sigma H = C "
+                        "(diagrams.remark.c-flat.general.corrected), which is -C grad H only when H is isotropic."],
+                 checks=[ONE_D, RelationHolds("exact stationary expansion on 2-D models, H isotropic or not",
+                                              worst_dot(C_FLAT_MODELS["isotropic"] + C_FLAT_MODELS["anisotropic"],
+                                                        "C")),
+                         RelationHoldsMC("SGD on the 2-D model H = diag(1/2, 2) (eta = 0.1, per-path time averages "
+                                         "of steps 400-4000)", c_flat_sim("C"), n_paths=2000)])
+
+
+@claim("diagrams.remark.c-flat.general.corrected", "Rebuttal ('C-flat minima'), corrected",
+       "At any non-degenerate minimum the displacement is along -Sigma grad H, H Sigma + Sigma H = C",
+       corrects="diagrams.remark.c-flat.general", uses=["diagrams.cor1.corrected"])
+def c_flat_general_corrected():
+    return Claim(statement=sp.StrictLessThan(D_SJ, 0), regime=Regime(()),
+                 symbols={"Delta . (Sigma grad H)": "SGD's stationary displacement dotted with Sigma J, Sigma the "
+                                                    "solution of H Sigma + Sigma H = C: its leading eta-coefficient "
+                                                    "(exact) or its value at eta = 0.1 (Monte Carlo)"},
+                 dynamics=C_FLAT_DYNAMICS,
+                 notes=["By Cor. 1 (corrected) the displacement is -(eta/2) H^-1 (Sigma : J), so its dot product "
+                        "with Sigma : J is -(eta/2) w^T H^-1 w < 0: SGD moves toward minima flat with respect to its "
+                        "own stationary covariance, which is C only up to the factor 1/(H_mm + H_nn)."],
+                 checks=[RelationHolds("exact stationary expansion on 2-D models (diagonal H, and a full model "
+                                       "with correlated noise)",
+                                       worst_dot(C_FLAT_MODELS["isotropic"] + C_FLAT_MODELS["anisotropic"] + ["full"],
+                                                 "S")),
+                         RelationHoldsMC("SGD on the 2-D model H = diag(1/2, 2) (eta = 0.1, per-path time averages "
+                                         "of steps 400-4000)", c_flat_sim("S"), n_paths=3000)])
 
 
 # --- R1 Ln 51: the eigenbasis of (eta H)^mu_nu -----------------------------------------------------------------
