@@ -157,3 +157,10 @@ def test_estimators_of_correlators_exact_values():
     bessel = ac.S_s * ac.AV[0, 0] * ac.AV[1, 0] + (1 - ac.S_s) * ac.AV[0, 0] * ac.AV[1, 1]
     assert all(ac.expectation_of(bessel, S, "correlated", 2) == ac.correlator((0, 0), "correlated", 2)
                for S in (1, 2, 3))
+
+
+def test_free_indices_of_printed_tensors():
+    from theory.papers.diagrams.cor34 import free_indices
+    from theory.papers.diagrams.notation import DC, TRC
+    assert free_indices(DC) == 1 and free_indices(TRC) == 0
+    assert free_indices(sp.Symbol(r"H^{\mu}_{\nu}")) == 2 and free_indices(sp.Symbol(r"J_{\mu\mu\lambda}")) == 1

@@ -6,6 +6,7 @@ many-epoch run of Cor. 4 reshuffles every epoch. Every comparison of two runs us
 """
 from __future__ import annotations
 
+import re
 from functools import cache
 
 import numpy as np
@@ -206,6 +207,39 @@ def cor3_gdc():
                  checks=[series_check("generic model (Q = 0), x = +-1, N = 2, 3: GDC minus SGD test loss through eta^2",
                                       lambda c: [gdc_difference(c, n_) for n_ in (2, 3)], lambda: [0, 0],
                                       extra=GEN_EXTRA, order=2)])
+
+
+LC_RANK = sp.Symbol("r_{l_c}")
+
+
+def free_indices(tensor: sp.Symbol) -> int:
+    """Index letters that appear once in a tensor written as one LaTeX symbol (a repeated letter is contracted)."""
+    letters = re.findall(r"\\(mu|nu|lambda|rho|sigma)\b", tensor.name)
+    return sum(1 for x in set(letters) if letters.count(x) == 1)
+
+
+@claim("diagrams.cor3.lc-type", "Corollary 3 (cor:batch), Sec. 2.4: l_C is defined, l-hat_c is added to l",
+       "GD runs on l + l-hat_c, so l_c must be a scalar; the one the corollary defines, l_C = ((N-1)/(4N)) "
+       "grad^mu C^nu_nu, is a vector", about="text")
+def cor3_lc_type():
+    return Claim(statement=sp.Eq(LC_RANK, 0, evaluate=False), regime=Regime(()),
+                 symbols={"r_{l_c}": "free indices of the l_c the corollary defines (0: a scalar, addable to l)"},
+                 notes=["The corollary defines l_C (upper case) with a free index mu and then adds an estimator of "
+                        "l_c (lower case) to the loss. Read as the scalar whose gradient is l_C, GDC holds "
+                        "(diagrams.cor3.gdc, verified on the exact series)."],
+                 checks=[RelationHolds("free indices of the printed l_C = ((N-1)/(4N)) grad^mu C^nu_nu",
+                                       lambda c: {LC_RANK: free_indices(DC)}, evidence="derivation",
+                                       kind="symbolic")])
+
+
+@claim("diagrams.cor3.lc-type.corrected", "Corollary 3, l_c corrected", "l_c = ((N-1)/(4N)) C^nu_nu, whose "
+       "gradient is l_C, is a scalar that GD can add to l", corrects="diagrams.cor3.lc-type", about="text",
+       uses=["diagrams.cor3.gdc"])
+def cor3_lc_type_corrected():
+    return Claim(statement=sp.Eq(LC_RANK, 0, evaluate=False), regime=Regime(()),
+                 symbols={"r_{l_c}": "free indices of l_c = ((N-1)/(4N)) C^nu_nu"},
+                 checks=[RelationHolds("free indices of ((N-1)/(4N)) C^nu_nu", lambda c: {LC_RANK: free_indices(TRC)},
+                                       evidence="derivation", kind="symbolic")])
 
 
 # --- Corollary 4 --------------------------------------------------------------------------------------------
