@@ -200,8 +200,8 @@ def prop8_remark():
 @claim("ziyin.footnote2", "App. B.2, footnote 2", "A batch size larger than 64 gives a gradient distribution quite "
        "well approximated by a Gaussian", about="text")
 def footnote2():
-    return Claim(statement=sp.Eq(sp.Symbol("B_{Gauss}"), 64), regime=Regime((), (), "-"),
-                 symbols={"B_{Gauss}": "batch size beyond which minibatch gradients look Gaussian"}, dynamics="-",
+    return Claim(statement=sp.Eq(sp.Symbol(r"\text{minibatch gradient} \approx \text{Gaussian for } B > 64"), 0),
+                 regime=Regime((), (), "-"), symbols={}, dynamics="-",
                  observable="-",
                  checks=[NotCheckable("no model", "the footnote names no model, data set or network and no measure "
                                                   "of 'quite well approximated'; for i.i.d. per-sample gradients the "
@@ -284,8 +284,12 @@ def vhat_values(claim, statement, point):
 def _vhat_claim(bound) -> Claim:
     return Claim(statement=sp.LessThan(C_LIM, bound), regime=AMS_REGIME, symbols={**SYMBOLS, "c": "lim v-hat_t"},
                  dynamics="AMSGrad (13)-(16), beta_1 = 0, on Eq. (4)", observable="the limit c of v-hat_t",
+                 notes=["v-hat_T <= c for every run (v-hat does not decrease), so a run with v-hat_T above the bound "
+                        "refutes it; v_t is an average of g_t^2, so sup g_t^2 over x and |w| <= 1 bounds c."],
                  checks=[RelationHolds("AMSGrad runs: the largest v-hat_T (<= c)", vhat_values,
-                                       lambda c, rng: c.regime.sample(rng, 3), tol=0.0, kind="montecarlo")])
+                                       lambda c, rng: c.regime.sample(rng, 3), tol=0.0, kind="montecarlo"),
+                         SymbolicEquality("the bound is sup g_t^2 = max over x of (x w)^2, |w| <= 1 (what (97) uses)",
+                                          sp.Max(1, (a - 1) ** 2), lambda c: c.rhs, evidence="derivation")])
 
 
 @claim("ziyin.eq98", "App. D.4, after Eq. (98)", "v-hat_t increases and is bounded by 1 + a, so it converges to some "
