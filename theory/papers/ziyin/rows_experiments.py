@@ -12,7 +12,7 @@ from scipy import optimize
 from checks import MonteCarloMean, Sample
 from checks.stats import ALPHA
 from checks.tails import ByReading
-from theory import Claim, Param, Regime, claim
+from theory import Claim, Param, Regime, Sampling, claim
 
 from . import models as zm
 from .experiment_checks import BinomialTest, ExactLimit
@@ -87,7 +87,9 @@ def fig6():
     return Claim(
         statement=sp.Eq(GAMMA_HAT, MU77),
         regime=Regime((Param(lam, 0.05, 0.95), Param(a, -1.0, -1.0, doc="Figure 6: a = -1"), Param(tau, 20, 100)),
-                      (), "a = -1, lambda < 1, tau >= 20"),
+                      (Sampling(sp.Abs((1 - lam) * (1 - lam * (a - 1)) - 1) >= sp.Rational(1, 5),
+                                "|gamma| resolvable: lambda away from the root of (1 - lambda)(1 + 2 lambda) = 1"),),
+                      "a = -1, lambda < 1, tau >= 20"),
         symbols={**SYMBOLS, "tau": "number of steps of the estimate"}, dynamics="SGD (2) on Eq. (4), a = -1",
         observable="mean of the estimate (9) over runs",
         notes=["The caption's gamma of (82) is mu = ln((1 - lambda)(1 - lambda (a - 1)))/2 for lambda < 1, which is "
