@@ -1,5 +1,5 @@
-"""`ziyin`'s rows_main, rows_experiments and rows_appendix: every claim builds, and representative checks reject a
-deliberately wrong statement."""
+"""`ziyin`'s rows_main, rows_experiments, rows_appendix and rows_appendix_d5: every claim builds, and representative
+checks reject a deliberately wrong statement."""
 from __future__ import annotations
 
 import math
@@ -9,11 +9,12 @@ import sympy as sp
 from checks.base import RunContext
 from checks.result import FAIL, PASS
 from theory.papers.ziyin import rows_appendix as ra
+from theory.papers.ziyin import rows_appendix_d5 as rd
 from theory.papers.ziyin import rows_experiments as rx
 from theory.papers.ziyin import rows_main as rm
 from theory.registry import Registry
 
-MODULES = ("rows_main", "rows_experiments", "rows_appendix")
+MODULES = ("rows_main", "rows_experiments", "rows_appendix", "rows_appendix_d5")
 
 
 def own_ids(reg):
@@ -74,3 +75,11 @@ def test_remark_cases_match_the_closed_form():
 def test_critical_scale_is_the_lower_branch():
     lv, av = 0.3, -1.0
     assert math.isclose(rm.critical_scale(lv, av) * lv, av / (av - 1), rel_tol=1e-9)
+
+
+def test_figure8_law_rejects_a_shifted_density():
+    c = Registry.builtin().get("ziyin.fig8")
+    check = rd.ReachesDensity("law")
+    assert check.run(c, RunContext()).status == PASS
+    c.statement = sp.Eq(c.lhs, c.rhs.subs(rd.wf, rd.wf - sp.Rational(1, 10)))
+    assert check.run(c, RunContext()).status == FAIL

@@ -12,4 +12,5 @@ PAPER = {
     "citation": "L. Ziyin, B. Li, M. Ueda. SGD May Never Escape Saddle Points (2021). arXiv:2107.11774.",
 }
 SECTIONS = ("warmup", "lemma1", "escape_rate", "sharpness", "amsgrad", "fokker_planck", "experiments_escape",
-            "prop8", "gaussian_noise", "stationary", "rows_main", "rows_experiments", "rows_appendix")
+            "prop8", "gaussian_noise", "stationary", "rows_main", "rows_experiments", "rows_appendix",
+            "rows_appendix_d5")

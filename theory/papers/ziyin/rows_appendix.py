@@ -1,6 +1,6 @@
 """`ziyin`, appendix statements that had no claim of their own: Proposition 8 with the steps (31)-(34) and the remark
 after it (App. B.1), footnote 2 (App. B.2), the sigma -> 0 limit of (57) (App. C.3), v-hat's limit (98) and the
-identity (99) of the proof of Proposition 5 (App. D.4).
+identity (99) of the proof of Proposition 5 (App. D.4). App. D.5's rows: rows_appendix_d5.
 
 Integrals over a density are taken by quadrature on concrete cases that meet the printed premises; statements about
 AMSGrad are checked on runs of the printed algorithm (13)-(16) with beta_1 = 0 (checks.dynamics.optimizers.AMSGrad,
