@@ -154,3 +154,17 @@ def test_the_saved_run_of_the_command_line_loads(tmp_path, capsys):
     run = SavedRun.load(path)
     (claim,) = load_file(Path(tmp_path / "mine.py"))
     assert run.result(claim, claim.checks[1].name).status == "pass" and run.comparisons > 0
+
+
+def test_a_claims_statement_cannot_be_reassigned():
+    """A test that assigned a mutant to a registry claim's statement would leak it into every later check of that
+    claim (and make a saved run look stale); variants are copies."""
+    from theory.errors import TheoryCheckError
+    from theory.registry import Registry
+
+    claim = Registry.builtin().get("ziyin.fig8")
+    with pytest.raises(TheoryCheckError, match="with_statement"):
+        claim.statement = sp.Eq(claim.lhs, 0)
+    variant = claim.with_statement(sp.Eq(claim.lhs, 0))
+    assert variant.id == claim.id and variant.statement != claim.statement
+    assert Registry.builtin().get("ziyin.fig8").statement == claim.statement

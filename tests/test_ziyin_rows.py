@@ -31,9 +31,7 @@ def test_every_claim_builds_with_checks():
 
 
 def with_statement(claim_id, statement):
-    c = Registry.builtin().get(claim_id)
-    c.statement = statement
-    return c
+    return Registry.builtin().get(claim_id).with_statement(statement)   # a copy: the registry's claim stays as printed
 
 
 def test_ddim_relation_reversed_is_rejected():
@@ -48,9 +46,7 @@ def test_branch_ratio_rejects_a_wrong_limit():
     good = rx.branch_claim(sp.Rational(1, 2), rx.a / 2)
     good.id = "ziyin.test"
     assert good.checks[0].run(good, RunContext()).status == PASS
-    bad = rx.branch_claim(sp.Rational(1, 2), rx.a / 2)
-    bad.statement = sp.Eq(bad.lhs, sp.Rational(1, 2))
-    bad.id = "ziyin.test"
+    bad = good.with_statement(sp.Eq(good.lhs, sp.Rational(1, 2)))
     assert bad.checks[0].run(bad, RunContext()).status == FAIL
 
 
@@ -81,5 +77,5 @@ def test_figure8_law_rejects_a_shifted_density():
     c = Registry.builtin().get("ziyin.fig8")
     check = rd.ReachesDensity("law")
     assert check.run(c, RunContext()).status == PASS
-    c.statement = sp.Eq(c.lhs, c.rhs.subs(rd.wf, rd.wf - sp.Rational(1, 10)))
-    assert check.run(c, RunContext()).status == FAIL
+    shifted = c.with_statement(sp.Eq(c.lhs, c.rhs.subs(rd.wf, rd.wf - sp.Rational(1, 10))))
+    assert check.run(shifted, RunContext()).status == FAIL

@@ -323,6 +323,13 @@ class Claim:
     origin: str = ""                 # "builtin" or the claim file it came from
     defined_in: str = ""             # the source file that declares it (keys the cache of symbolic results)
 
+    def __setattr__(self, name: str, value: Any) -> None:
+        # Checks, the ledger and saved runs all read the one statement; a variant is another claim object.
+        if name == "statement" and "statement" in self.__dict__:
+            raise TheoryCheckError(f"claim {self.id or '?'}: the statement is set once; build a variant with "
+                                   "claim.with_statement(...) instead of assigning to claim.statement")
+        object.__setattr__(self, name, value)
+
     def __post_init__(self):
         if self.id:
             self.validate_id()
