@@ -68,7 +68,8 @@ OVERDAMPED_J = -(sp.Derivative(L(theta), theta) * P(theta) / (gamma * M)
 SMOL_REGIME = Regime((Param(D, 0.01, 1.0, log=True), Param(gamma, 0.5, 50.0, log=True), Param(M, 0.05, 5.0, log=True),
                       Param(DHAT, 0.01, 1.0, log=True, doc="set by the model")), (),
                      "SDE (7), 1-D, along the escape direction")
-SMOL_SYMBOLS = {**ESYMBOLS, "J": "probability current", r"\hat{D}": "effective diffusion (42)", "D": "diffusion of (7)"}
+SMOL_SYMBOLS = {**ESYMBOLS, "J": "probability current",
+                r"\hat{D}": "effective diffusion (42), as corrected (adai.eq42.corrected)", "D": "diffusion of (7)"}
 
 
 def dhat_smoluchowski() -> sp.Expr:
@@ -457,4 +458,7 @@ def eq41_ndim_corrected():
     return Claim(
         statement=sp.Eq(tau, tau63), regime=REGIME_63, symbols=SYMBOLS_63,
         dynamics="SDE (1)/(7) near valley a in n dimensions (Assumptions 1-3)", observable="mean escape time",
+        notes=["The dynamics checks take one temperature (T_ae = T_be). With T_ae != T_be the escape time depends on "
+               "how D varies between a and b, which (62) summarises by the level L_s; that case is checked by the "
+               "algebra (62) only."],
         checks=checks_63(kr.eq41_corrected, eq61_corrected, "both corrected"))
