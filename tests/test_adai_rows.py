@@ -84,3 +84,25 @@ def test_right_model_left_equals_the_effective_diffusion_integral():
     left, with_d, with_dhat = kn.right_model(2.0, 10.0, 0.5)
     assert left == pytest.approx(-with_dhat, rel=2e-3)
     assert with_dhat == pytest.approx(4.0 * with_d, rel=1e-12)
+
+
+def test_switching_double_well_needs_the_density_jump():
+    """(62) without the factor T_be/T_ae (the density's Ito jump where the noise halves) is off by 2 at every
+    temperature, so the switching ladder rejects it; with the factor it passes."""
+    from checks.base import RunContext
+    from checks.result import FAIL, PASS
+    from theory.registry import Registry
+
+    c = Registry.builtin().get("adai.eq41.ndim.corrected")
+    check = kn.switching_check()
+    assert check.run(c, RunContext()).status == PASS
+    without = c.with_statement(sp.Eq(c.lhs, c.rhs * kn.T_ae / kn.T_be))
+    assert check.run(without, RunContext()).status == FAIL
+    # the exact model itself at DeltaL/T_a = 64 against Laplace's method on its Ito MFPT integral (|H_b| = H_a/2):
+    # 2 pi gamma M (T_b/T_a)^(1/2) / (H_a |H_b|)^(1/2) e^(s DeltaL/T_a + (1-s) DeltaL/T_b)
+    H_a, dl, s_, gm = 1.0, 0.5, 0.5, 2.0
+    D_ = gm * dl / 64
+    T_a, T_b = D_ / gm, D_ / (2 * gm)
+    laplace = (2 * math.pi * gm * math.sqrt(T_b / T_a) / math.sqrt(H_a * H_a / 2)
+               * math.exp(s_ * dl / T_a + (1 - s_) * dl / T_b))
+    assert abs(kn.switching_tau(H_a, dl, s_, gm, D_) / laplace - 1) < 0.02

@@ -383,9 +383,38 @@ def smoluchowski_tau(H_a: float, barrier: float, gm: float, D_: float) -> float:
     return val.exits * em.mean_exit_time(lambda x: -val.grad(x) / gm, lambda x: np.full_like(x, D_ / gm ** 2), r, a, c)
 
 
-def checks_63(population, flux, label) -> list:
-    return [SymbolicEquality(f"(62): (41) over (61), {label}, J_1d from (52) with (56)",
-                             lambda c: tau_63_from_pieces(population, flux), lambda c: c.formula),
+def switching_1d(c) -> sp.Expr:
+    """The statement in 1-D on the double well whose noise switches at s (D_a on a -> s, D_a |H_b|/H_a = D_a/2 on
+    s -> b, as under Eq. (3)), so T_be = T_ae/2, with D-hat at its Smoluchowski limit (adai.eq42.corrected)."""
+    T = D_a / (gamma * M)
+    return c.formula.subs({n_dim: 1, DET_A: H_ae / D_a, PROD_B: 1, Dhat_b: dhat_smoluchowski().subs(D, D_a / 2),
+                           T_ae: T, T_be: T / 2, H_be: -H_ae / 2})
+
+
+@lru_cache(maxsize=256)
+def switching_tau(H_a: float, barrier: float, s_: float, gm: float, D_: float) -> float:
+    """Mean escape time of (7)'s Smoluchowski limit gamma M dtheta = -L' dt + (2 D(theta))^(1/2) dW (Ito) on the
+    double well whose diffusion switches from D_ at a to D_/2 where L = L(a) + s DeltaL (exact quadrature)."""
+    val = em.double_well(H_a, barrier, s_)
+    return em.sgd_escape_time(val, 2 * D_ / H_a, 1.0, gm)        # eta v/2 = D_ v/H_a with B = 1
+
+
+def switching_check() -> ExactOrder:
+    return ExactOrder("n = 1, double well whose diffusion halves at s (T_be = T_ae/2): exact mean escape time of "
+                      "(7)'s Smoluchowski limit (Ito), T_ae = D/(gamma M) -> 0 (DeltaL/T_ae = 8 ... 128)",
+                      lambda p: switching_tau(p["H_ae"], p["L_b"] - p["L_a"], p["s"], p["gamma"] * p["M"], p["D_a"]),
+                      small=D_a, order=1.0, rungs=5, factor=2.0, n_points=2,
+                      start=lambda p: {**p, "D_a": p["gamma"] * p["M"] * (p["L_b"] - p["L_a"]) / 8},
+                      formula=switching_1d)
+
+
+JUMP_63 = T_be / T_ae   # the Ito density jumps by D_a/D_b where the noise switches: (62) with it
+
+
+def checks_63(population, flux, label, jump=1) -> list:
+    return [SymbolicEquality(f"(62): (41) over (61), {label}, J_1d from (52) with (56)"
+                             + (", times the jump T_be/T_ae of the density at s (Ito)" if jump != 1 else ""),
+                             lambda c: tau_63_from_pieces(population, flux) * jump, lambda c: c.formula),
             ExactOrder("2-D valley, transverse curvature k_a at a and k_b at b, over the same valley in 1-D: exact "
                        "mean escape times of the averaged (fast transverse) SDE (1), T -> 0 (DeltaL/T = 8 ... 128)",
                        lambda p: averaged_ratio(p["k_a"], p["k_b"], p["T_2d"]), small=T_red, order=1.0,
@@ -396,7 +425,8 @@ def checks_63(population, flux, label) -> list:
                        lambda p: smoluchowski_tau(p["H_ae"], p["L_b"] - p["L_a"], p["gamma"] * p["M"], p["D_a"]),
                        small=D_a, order=1.0, rungs=5, factor=2.0, n_points=2,
                        start=lambda p: {**p, "D_a": p["gamma"] * p["M"] * (p["L_b"] - p["L_a"]) / 8},
-                       formula=smoluchowski_1d)]
+                       formula=smoluchowski_1d),
+            switching_check()]
 
 
 def transverse_ratio(c) -> sp.Expr:
@@ -450,15 +480,18 @@ def eq41_ndim():
 
 
 @claim("adai.eq41.ndim.corrected", "Eqs. (62)-(63), corrected", "n-dimensional escape time with (2 pi/(gamma M)) "
-       "in the population and the flux", corrects="adai.eq41.ndim", uses=["adai.eq41.corrected", "adai.eq61.corrected"])
+       "in the population and the flux, and the factor T_be/T_ae of the density's jump where the noise switches",
+       corrects="adai.eq41.ndim", uses=["adai.eq41.corrected", "adai.eq61.corrected"])
 def eq41_ndim_corrected():
     tau63 = (P_a * (2 * sp.pi / (gamma * M)) ** (n_dim / 2) / sp.sqrt(DET_A)
              * (Dhat_b ** -1 * sp.exp((L_b - L_s) / T_be) * sp.sqrt(2 * sp.pi * T_be / sp.Abs(H_be)))
-             / (sp.exp((L_a - L_s) / T_ae) * P_a * (2 * sp.pi / (gamma * M)) ** ((n_dim - 1) / 2) / sp.sqrt(PROD_B)))
+             / (sp.exp((L_a - L_s) / T_ae) * P_a * (2 * sp.pi / (gamma * M)) ** ((n_dim - 1) / 2) / sp.sqrt(PROD_B))
+             * T_be / T_ae)
     return Claim(
         statement=sp.Eq(tau, tau63), regime=REGIME_63, symbols=SYMBOLS_63,
         dynamics="SDE (1)/(7) near valley a in n dimensions (Assumptions 1-3)", observable="mean escape time",
-        notes=["The dynamics checks take one temperature (T_ae = T_be). With T_ae != T_be the escape time depends on "
-               "how D varies between a and b, which (62) summarises by the level L_s; that case is checked by the "
-               "algebra (62) only."],
-        checks=checks_63(kr.eq41_corrected, eq61_corrected, "both corrected"))
+        notes=["(62) divides (41) by (61) as if the density were continuous where the temperature changes from T_ae "
+               "to T_be (the level L_s). Under (7)'s Ito noise the stationary density is proportional to "
+               "exp(-int L'/T)/D, so it jumps by D_ae/D_be there; the factor T_be/T_ae = D_be/D_ae restores it (the "
+               "same jump gives adai.thm3.corrected its |H_be|/H_ae). It is 1 at one temperature."],
+        checks=checks_63(kr.eq41_corrected, eq61_corrected, "both corrected", jump=JUMP_63))
