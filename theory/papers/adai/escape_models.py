@@ -42,8 +42,8 @@ ESYMBOLS = {"tau": "mean escape time", "H_ae": "Hessian eigenvalue at the minimu
             "M": "mass", "eta": "learning rate", "B": "batch size", "beta_1": "momentum hyperparameter",
             "beta_3": "gradient weight of Momentum (4)", "beta_0": "Adai's beta0", "n": "number of parameters",
             r"\sum_i |H_{bi}|": "trace norm of the Hessian at b",
-            r"\hat{D}_{be}": "effective diffusion at the saddle along e, as adai.eq42.corrected gives it "
-                             "(D/(gamma M)^2 times the Kalinay-Percus factor; the printed (42) is refuted)"}
+            r"\hat{D}_{be}": "effective diffusion (42) at the saddle along e (its corrected value, "
+                             "adai.eq42.corrected: D/(gamma M)^2 times the Kalinay-Percus factor)"}
 
 # --- the printed expressions (each typed once) ----------------------------------------------------------------
 X_INERTIA = 4 * sp.Abs(H_be) / (gamma ** 2 * M)                                   # 4|H_be|/(gamma^2 M)
